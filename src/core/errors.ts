@@ -1,0 +1,83 @@
+// Every error the API can answer, defined once. Titles are BigCommerce's own wording where it has
+// been observed (see ../docs/COMPATIBILITY.md, "Errors"); services throw these, and the single
+// error handler in error-handler.ts turns them into the envelope.
+
+export const ERROR_TYPE = 'https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes'
+
+export interface ErrorBody {
+  status: number
+  title: string
+  type: string
+  errors: Record<string, string>
+  detail?: string
+}
+
+export class ApiError extends Error {
+  // `statusCode` is what Fastify reads when an error comes back from a validator or a hook.
+  readonly statusCode: number
+
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly errors: Record<string, string> = {},
+    readonly detail?: string,
+  ) {
+    super(title)
+    this.statusCode = status
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { status: this.status, title: this.title, type: ERROR_TYPE, errors: this.errors }
+    if (this.detail !== undefined) body.detail = this.detail
+    return body
+  }
+}
+
+export const TITLES = {
+  invalidJson: 'Input is invalid',
+  unauthorized: 'Unauthorized',
+  missingScope: "You don't have a required scope to access the endpoint",
+  notFound: 'Not Found',
+  resourceNotFound: 'The resource at that URL is not found.',
+  methodNotAllowed: 'Method Not Allowed',
+  conflict: 'The request cannot be processed due to a possible conflict. Please review the changes and try again.',
+  tooManyItems: 'The maximum number of items allowed in the array is 10',
+  bodyTooLarge: 'Request body is too large',
+  unsupportedMediaType: 'Unsupported Media Type',
+  invalidData: 'JSON data is missing or invalid',
+  createCustomersFailed: 'Create customers failed.',
+  updateCustomersFailed: 'Update customers failed.',
+  internal: 'Internal Server Error',
+} as const
+
+export const invalidJson = () => new ApiError(400, TITLES.invalidJson, {}, 'Syntax error')
+export const unauthorized = () => new ApiError(401, TITLES.unauthorized)
+export const missingScope = () => new ApiError(403, TITLES.missingScope)
+export const routeNotFound = () => new ApiError(404, TITLES.notFound)
+export const resourceNotFound = () => new ApiError(404, TITLES.resourceNotFound)
+export const methodNotAllowed = () =>
+  new ApiError(405, TITLES.methodNotAllowed, {}, 'The requested HTTP method is invalid for this endpoint.')
+export const conflict = (errors: Record<string, string> = {}) => new ApiError(409, TITLES.conflict, errors)
+export const tooManyItems = (max: number) =>
+  new ApiError(413, `The maximum number of items allowed in the array is ${max}`)
+export const bodyTooLarge = (limitBytes: number) =>
+  new ApiError(413, TITLES.bodyTooLarge, {}, `The request body exceeds the limit of ${limitBytes} bytes.`)
+export const unsupportedMediaType = (contentType: string | undefined) =>
+  new ApiError(
+    415,
+    TITLES.unsupportedMediaType,
+    {},
+    contentType
+      ? `Content-Type "${contentType}" is not supported; send "application/json".`
+      : 'A request body needs the header "Content-Type: application/json".',
+  )
+export const invalidData = (errors: Record<string, string>) => new ApiError(422, TITLES.invalidData, errors)
+export const unknownFilters = (names: string[]) =>
+  new ApiError(422, `The filter(s): ${names.join(', ')} are not valid filter parameter(s).`)
+export const invalidQueryValue = (name: string, message: string) =>
+  new ApiError(422, `Query parameter "${name}" ${message}`)
+export const createCustomersFailed = (errors: Record<string, string>) =>
+  new ApiError(422, TITLES.createCustomersFailed, errors)
+export const updateCustomersFailed = (errors: Record<string, string>) =>
+  new ApiError(422, TITLES.updateCustomersFailed, errors)
+export const internalError = () => new ApiError(500, TITLES.internal)

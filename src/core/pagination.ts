@@ -1,0 +1,242 @@
+import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely'
+import { Type, type Static } from 'typebox'
+import { invalidQueryValue } from './errors.js'
+
+// One implementation of paging for every list in the API: offset pages (`page`, `limit`,
+// `meta.pagination`) and, where the latest spec offers them, cursors (`after`, `before`,
+// `meta.cursor_pagination`). Links are relative query strings that repeat the request's other
+// parameters (DECISIONS 5).
+
+export const DEFAULT_LIMIT = 50
+export const MAX_LIMIT = 250
+
+export const PageQuery = {
+  page: Type.Optional(Type.Integer({ minimum: 1, description: 'Page number, from 1.' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_LIMIT, description: `Items per page (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}).` }),
+  ),
+}
+
+export const CursorQuery = {
+  after: Type.Optional(Type.String({ description: 'The end_cursor of a page: the page after it. Ignores `page`.' })),
+  before: Type.Optional(Type.String({ description: 'The start_cursor of a page: the page before it. Ignores `page`.' })),
+}
+
+const Links = Type.Object({
+  previous: Type.Optional(Type.String()),
+  current: Type.Optional(Type.String()),
+  next: Type.Optional(Type.String()),
+})
+
+export const Pagination = Type.Object({
+  total: Type.Integer(),
+  count: Type.Integer(),
+  per_page: Type.Integer(),
+  current_page: Type.Integer(),
+  total_pages: Type.Integer(),
+  links: Links,
+})
+
+export const CursorPagination = Type.Object({
+  count: Type.Integer(),
+  per_page: Type.Integer(),
+  start_cursor: Type.Optional(Type.String()),
+  end_cursor: Type.Optional(Type.String()),
+  // optional only so the serialiser keeps it after the cursors (it writes required keys first)
+  links: Type.Optional(Links),
+})
+
+export const CollectionMeta = Type.Object({
+  pagination: Type.Optional(Pagination),
+  cursor_pagination: Type.Optional(CursorPagination),
+})
+export type CollectionMeta = Static<typeof CollectionMeta>
+
+/** How a list is ordered: a column (ties broken by id, in the same direction) or id alone. */
+export interface Order {
+  /** the column to order by; a constant, never user input */
+  column: string
+  /** the row property holding that column's value (for cursors) */
+  field: string
+  direction: 'asc' | 'desc'
+}
+
+export interface PageRequest {
+  limit: number
+  page: number
+  cursor?: { direction: 'after' | 'before'; position: Record<string, unknown> }
+  /** the request's other query parameters, encoded, in their order, ready to prefix a link */
+  carried: string
+}
+
+interface PagingQuery {
+  page?: number
+  limit?: number
+  after?: string
+  before?: string
+}
+
+const PAGING_KEYS = new Set(['page', 'limit', 'after', 'before'])
+
+/** Reads paging parameters; `url` is the raw request URL (its other parameters go into links). */
+export function readPageRequest(query: PagingQuery, url: string): PageRequest {
+  const limit = query.limit ?? DEFAULT_LIMIT
+  const request: PageRequest = { limit, page: query.page ?? 1, carried: carriedParams(url) }
+  if (query.after !== undefined && query.before !== undefined) {
+    throw invalidQueryValue('before', 'cannot be combined with "after".')
+  }
+  const direction = query.after !== undefined ? 'after' : query.before !== undefined ? 'before' : undefined
+  if (direction) request.cursor = { direction, position: decodeCursor(direction, query[direction] as string) }
+  return request
+}
+
+function carriedParams(url: string): string {
+  const q = url.indexOf('?')
+  if (q < 0) return ''
+  let carried = ''
+  for (const pair of url.slice(q + 1).split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq))
+    if (key === '' || PAGING_KEYS.has(key.replace(/\[\]$/, ''))) continue
+    const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1))
+    carried += `${encodeURIComponent(key)}=${encodeURIComponent(value)}&`
+  }
+  return carried
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
+}
+
+// Cursors are unpadded base64 of a small JSON object, as BigCommerce's (`eyJpZCI6MjA0fQ` is
+// `{"id":204}`); sorted lists add the sort column's value so the next page starts exactly after.
+export function encodeCursor(position: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url')
+}
+
+function decodeCursor(name: string, cursor: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (
+      typeof value === 'object' && value !== null && !Array.isArray(value) &&
+      Number.isInteger((value as { id?: unknown }).id) &&
+      Object.values(value).every((v) => typeof v === 'string' || typeof v === 'number')
+    ) {
+      return value as Record<string, unknown>
+    }
+  } catch {
+    // fall through to the 422
+  }
+  throw invalidQueryValue(name, `is not a cursor this API issued. For input string: "${cursor}".`)
+}
+
+export interface PageOptions<Row> {
+  /** the filtered select, without order, limit or offset */
+  query: SelectQueryBuilder<any, any, Row>
+  /** the id column of the listed table */
+  idColumn: string
+  /** undefined: by id ascending */
+  order?: Order
+  request: PageRequest
+  /** the size of the filtered list; called only for offset pages */
+  total: () => Promise<number>
+  /** offer cursor paging (lists that have it in the latest spec) */
+  cursors: boolean
+}
+
+export interface Page<Row> {
+  rows: Row[]
+  meta: CollectionMeta
+}
+
+export async function fetchPage<Row extends { id: number }>(options: PageOptions<Row>): Promise<Page<Row>> {
+  const order = options.order ?? { column: options.idColumn, field: 'id', direction: 'asc' }
+  return options.request.cursor ? cursorPage(options, order) : offsetPage(options, order)
+}
+
+function ordered<Row>(qb: SelectQueryBuilder<any, any, Row>, order: Order, idColumn: string, reverse: boolean) {
+  const forward = order.direction === 'asc' ? !reverse : reverse
+  const direction = forward ? sql`asc` : sql`desc`
+  qb = qb.orderBy(sql`${sql.ref(order.column)} ${direction}`)
+  if (order.column !== idColumn) qb = qb.orderBy(sql`${sql.ref(idColumn)} ${direction}`)
+  return qb
+}
+
+function positionOf(row: Record<string, unknown>, order: Order): Record<string, unknown> {
+  return order.field === 'id' ? { id: row.id } : { id: row.id, [order.field]: row[order.field] }
+}
+
+async function offsetPage<Row extends { id: number }>(options: PageOptions<Row>, order: Order): Promise<Page<Row>> {
+  const { limit, page, carried } = options.request
+  const [total, rows] = await Promise.all([
+    options.total(),
+    ordered(options.query, order, options.idColumn, false).limit(limit).offset((page - 1) * limit).execute(),
+  ])
+  const totalPages = Math.max(1, Math.ceil(total / limit))
+  const link = (n: number) => `?${carried}page=${n}&limit=${limit}`
+  const links: Static<typeof Links> = {}
+  if (page > 1) links.previous = link(page - 1)
+  links.current = link(page)
+  if (page < totalPages) links.next = link(page + 1)
+  const meta: CollectionMeta = {
+    pagination: { total, count: rows.length, per_page: limit, current_page: page, total_pages: totalPages, links },
+  }
+  if (options.cursors && page === 1) {
+    meta.cursor_pagination = cursorMeta(rows, order, limit, carried, { previous: false, next: total > rows.length })
+  }
+  return { rows, meta }
+}
+
+async function cursorPage<Row extends { id: number }>(options: PageOptions<Row>, order: Order): Promise<Page<Row>> {
+  const { limit, carried } = options.request
+  const cursor = options.request.cursor!
+  const backwards = cursor.direction === 'before'
+  if (order.field !== 'id' && cursor.position[order.field] === undefined) {
+    // a cursor from a list in another order
+    throw invalidQueryValue(cursor.direction, `does not belong to a list sorted this way.`)
+  }
+  const qb = options.query.where(keyset(order, options.idColumn, cursor.position, backwards))
+  const fetched = await ordered(qb, order, options.idColumn, backwards).limit(limit + 1).execute()
+  const more = fetched.length > limit
+  const rows = fetched.slice(0, limit)
+  if (backwards) rows.reverse()
+  const meta: CollectionMeta = {
+    cursor_pagination: cursorMeta(rows, order, limit, carried, backwards ? { previous: more, next: true } : { previous: true, next: more }),
+  }
+  return { rows, meta }
+}
+
+/** Rows strictly after (or before) a position in the list's order. */
+function keyset(order: Order, idColumn: string, position: Record<string, unknown>, backwards: boolean) {
+  const greater = (order.direction === 'asc') !== backwards
+  const op = greater ? sql`>` : sql`<`
+  const id = sql`${sql.ref(idColumn)} ${op} ${position.id}`
+  if (order.field === 'id') return sql<SqlBool>`${id}`
+  const value = position[order.field]
+  const column = sql.ref(order.column)
+  return sql<SqlBool>`(${column} ${op} ${value} or (${column} = ${value} and ${id}))`
+}
+
+function cursorMeta(
+  rows: Record<string, unknown>[],
+  order: Order,
+  limit: number,
+  carried: string,
+  has: { previous: boolean; next: boolean },
+): Static<typeof CursorPagination> {
+  const links: Static<typeof Links> = {}
+  const meta: Static<typeof CursorPagination> = { count: rows.length, per_page: limit, links }
+  const first = rows[0]
+  const last = rows[rows.length - 1]
+  if (!first || !last) return meta
+  meta.start_cursor = encodeCursor(positionOf(first, order))
+  meta.end_cursor = encodeCursor(positionOf(last, order))
+  if (has.previous) links.previous = `?${carried}limit=${limit}&before=${meta.start_cursor}`
+  if (has.next) links.next = `?${carried}limit=${limit}&after=${meta.end_cursor}`
+  return meta
+}

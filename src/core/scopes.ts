@@ -1,0 +1,24 @@
+// OAuth scopes, as BigCommerce names them. A route names the scopes that admit it; a token
+// holding any one of them passes. Read-only scopes admit GET (and HEAD) only.
+
+export const SCOPES = {
+  customers: 'store_v2_customers',
+  customersRead: 'store_v2_customers_read_only',
+  storedInstruments: 'store_stored_payment_instruments',
+  storedInstrumentsRead: 'store_stored_payment_instruments_read_only',
+  carts: 'store_cart',
+  cartsRead: 'store_cart_read_only',
+  metafieldsWriteAll: 'store_metafield_write_all',
+} as const
+
+export const ALL_SCOPES: readonly string[] = Object.values(SCOPES)
+
+export interface ScopeFamily {
+  read: readonly string[]
+  write: readonly string[]
+}
+
+export const CUSTOMERS: ScopeFamily = {
+  read: [SCOPES.customers, SCOPES.customersRead],
+  write: [SCOPES.customers],
+}

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './schema.js'
+
+export type DialectName = 'sqlite' | 'postgres'
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  dialect: DialectName
+  /** where it points, without credentials, for logs */
+  description: string
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: a schema searched before `public` (the test suite's isolation; extensions live in public) */
+  schema?: string
+  /** PostgreSQL only: pool size */
+  poolSize?: number
+}
+
+const INT8_OID = 20
+const NUMERIC_OID = 1700
+
+/**
+ * Opens the database a URL names: `postgres://...` (or `postgresql://`) for PostgreSQL, anything
+ * else is a SQLite file path (`sqlite:` prefix optional; `:memory:` for a throwaway one).
+ */
+export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options)
+  return openSqlite(url.replace(/^sqlite:(\/\/)?/, ''))
+}
+
+function openSqlite(file: string): DatabaseHandle {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const database = new SQLite(file)
+  database.pragma('journal_mode = WAL')
+  // With WAL, NORMAL loses no committed transaction on a process crash (only on power loss).
+  database.pragma('synchronous = NORMAL')
+  database.pragma('foreign_keys = ON')
+  database.pragma('busy_timeout = 5000')
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', description: `sqlite:${file}` }
+}
+
+function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+    // count(*) is int8 and sums are numeric: both fit a JS number for this data, so read them as one.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  })
+  const safe = new URL(url)
+  safe.password = ''
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    dialect: 'postgres',
+    description: `${safe.protocol}//${safe.host}${safe.pathname}${options.schema ? ` (schema ${options.schema})` : ''}`,
+  }
+}

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely'
+import type { Database } from './schema.js'
+
+// Per-store counters: id sequences (ids start at 1 in every store and are never reused,
+// COMPATIBILITY.md "Customer ids") and row counts (list totals without a count(*) scan).
+// Both are updated inside the caller's transaction; on PostgreSQL the counter row lock
+// serialises concurrent writers of one store, so ids never collide across processes.
+
+export type CounterName = 'customers.last_id' | 'customers.count'
+
+/** Reserves `n` consecutive ids and returns the first. */
+export async function reserveIds(db: Kysely<Database>, storeId: number, name: CounterName, n: number): Promise<number> {
+  const last = await addToCounter(db, storeId, name, n)
+  return last - n + 1
+}
+
+export async function addToCounter(db: Kysely<Database>, storeId: number, name: CounterName, delta: number): Promise<number> {
+  const row = await db
+    .insertInto('store_counters')
+    .values({ store_id: storeId, name, value: delta })
+    .onConflict((oc) => oc.columns(['store_id', 'name']).doUpdateSet((eb) => ({ value: eb('store_counters.value', '+', delta) })))
+    .returning('value')
+    .executeTakeFirstOrThrow()
+  return Number(row.value)
+}
+
+export async function readCounter(db: Kysely<Database>, storeId: number, name: CounterName): Promise<number> {
+  const row = await db
+    .selectFrom('store_counters')
+    .select('value')
+    .where('store_id', '=', storeId)
+    .where('name', '=', name)
+    .executeTakeFirst()
+  return row ? Number(row.value) : 0
+}

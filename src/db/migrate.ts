@@ -1,0 +1,30 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import * as foundation from './migrations/2026_11_23_0001_foundation.js'
+
+// Migrations are listed here, in order, rather than read from a folder at run time: the list is
+// checked by the compiler and works the same from source and from any bundle.
+const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_23_0001_foundation': foundation,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
+
+export function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider })
+}
+
+/** Brings the database to the latest schema; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`, { cause: error })
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/** True when every known migration has been applied (the readiness check uses it). */
+export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
+  const applied = await migrator(db).getMigrations()
+  return applied.every((m) => m.executedAt !== undefined)
+}

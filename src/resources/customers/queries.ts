@@ -1,0 +1,63 @@
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
+import { addToCounter, readCounter, reserveIds } from '../../db/counters.js'
+import type { CustomerTable, Database } from '../../db/schema.js'
+import { applyFilters, hasFilters } from '../../core/filters.js'
+import { CUSTOMER_FILTERS } from './schemas.js'
+
+export type CustomerRow = Selectable<CustomerTable>
+export type NewCustomerRow = Omit<Insertable<CustomerTable>, 'store_id' | 'id'>
+
+export function filteredCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
+  return applyFilters(db.selectFrom('customers').selectAll().where('store_id', '=', storeId), CUSTOMER_FILTERS, query)
+}
+
+/** The list total: the store's counter when nothing narrows the list, else an indexed count. */
+export async function countCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
+  if (!hasFilters(CUSTOMER_FILTERS, query)) return readCounter(db, storeId, 'customers.count')
+  const base = applyFilters(db.selectFrom('customers').where('store_id', '=', storeId), CUSTOMER_FILTERS, query)
+  const row = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function findCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<CustomerRow[]> {
+  if (ids.length === 0) return []
+  return db.selectFrom('customers').selectAll().where('store_id', '=', storeId).where('id', 'in', [...new Set(ids)]).execute()
+}
+
+/** Which of these lower-cased emails already belong to a customer of the store (other than `exceptIds`). */
+export async function takenEmails(
+  db: Kysely<Database>,
+  storeId: number,
+  emailKeys: readonly string[],
+  exceptIds: readonly number[] = [],
+): Promise<Set<string>> {
+  if (emailKeys.length === 0) return new Set()
+  let query = db.selectFrom('customers').select('email_key').where('store_id', '=', storeId).where('email_key', 'in', [...emailKeys])
+  if (exceptIds.length > 0) query = query.where('id', 'not in', [...exceptIds])
+  const rows = await query.execute()
+  return new Set(rows.map((r) => r.email_key))
+}
+
+/** Inserts customers with the store's next ids, in order; returns the ids. */
+export async function insertCustomers(db: Kysely<Database>, storeId: number, rows: NewCustomerRow[]): Promise<number[]> {
+  const first = await reserveIds(db, storeId, 'customers.last_id', rows.length)
+  const ids = rows.map((_, i) => first + i)
+  await db
+    .insertInto('customers')
+    .values(rows.map((row, i) => ({ ...row, store_id: storeId, id: ids[i]! })))
+    .execute()
+  await addToCounter(db, storeId, 'customers.count', rows.length)
+  return ids
+}
+
+export async function updateCustomer(db: Kysely<Database>, storeId: number, id: number, changes: Updateable<CustomerTable>): Promise<void> {
+  await db.updateTable('customers').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
+}
+
+export async function deleteCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0
+  const result = await db.deleteFrom('customers').where('store_id', '=', storeId).where('id', 'in', [...new Set(ids)]).executeTakeFirst()
+  const deleted = Number(result.numDeletedRows)
+  if (deleted > 0) await addToCounter(db, storeId, 'customers.count', -deleted)
+  return deleted
+}

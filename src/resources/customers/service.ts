@@ -1,0 +1,233 @@
+import type { Kysely, Updateable } from 'kysely'
+import { formatTimestamp } from '../../core/dates.js'
+import { createCustomersFailed, updateCustomersFailed, type ApiError } from '../../core/errors.js'
+import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
+import { hashPassword, passwordProblem } from '../../core/passwords.js'
+import { isUniqueViolation } from '../../db/dialect.js'
+import type { CustomerTable, Database } from '../../db/schema.js'
+import * as q from './queries.js'
+import {
+  CUSTOMER_SORTS,
+  type Customer,
+  type CustomerCreate,
+  type CustomerUpdate,
+  type ListCustomersQuery,
+} from './schemas.js'
+
+// The customers rules: batches are all-or-nothing (every item is checked before anything is
+// written, and the write is one transaction), emails are unique per store compared
+// case-insensitively, passwords are stored as scrypt hashes only.
+
+type Include = NonNullable<ListCustomersQuery['include']>[number]
+
+const DEFAULT_STORE_CREDIT = [{ amount: 0 }]
+
+export function toCustomer(row: q.CustomerRow, include: ReadonlySet<Include | 'storecredit'>): Customer {
+  const customer: Customer = {
+    id: row.id,
+    authentication: { force_password_reset: row.force_password_reset === 1 },
+    company: row.company,
+    customer_group_id: row.customer_group_id,
+    email: row.email,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    notes: row.notes,
+    phone: row.phone,
+    registration_ip_address: row.registration_ip_address,
+    tax_exempt_category: row.tax_exempt_category,
+    date_created: row.date_created,
+    date_modified: row.date_modified,
+    accepts_product_review_abandoned_cart_emails: row.accepts_product_review_abandoned_cart_emails === 1,
+    origin_channel_id: row.origin_channel_id,
+    channel_ids: row.channel_ids === null ? null : (JSON.parse(row.channel_ids) as number[]),
+    address_count: row.address_count,
+    attribute_count: row.attribute_count,
+  }
+  if (include.has('storecredit')) customer.store_credit_amounts = JSON.parse(row.store_credit_amounts) as { amount: number }[]
+  // Sub-resources arrive with their own resources; until then a customer has none of them.
+  if (include.has('addresses')) customer.addresses = []
+  if (include.has('attributes')) customer.attributes = []
+  if (include.has('formfields')) customer.form_fields = []
+  // What BigCommerce returns for a store without shopper profiles or segments (COMPATIBILITY.md).
+  if (include.has('shopper_profile_id')) customer.shopper_profile_id = null
+  if (include.has('segment_ids')) customer.segment_ids = []
+  return customer
+}
+
+/** POST and PUT responses always carry store credit (observed), GETs only when asked. */
+const WRITE_RESPONSE = new Set(['storecredit'] as const)
+
+export async function listCustomers(
+  db: Kysely<Database>,
+  storeId: number,
+  query: ListCustomersQuery,
+  url: string,
+): Promise<{ data: Customer[]; meta: CollectionMeta }> {
+  const request = readPageRequest(query, url)
+  const [field, direction] = (query.sort?.split(':') ?? []) as [keyof typeof CUSTOMER_SORTS | undefined, 'asc' | 'desc']
+  const page = await fetchPage({
+    query: q.filteredCustomers(db, storeId, query),
+    idColumn: 'id',
+    order: field ? { column: CUSTOMER_SORTS[field], field, direction } : undefined,
+    request,
+    total: () => q.countCustomers(db, storeId, query),
+    cursors: true,
+  })
+  const include = new Set(query.include ?? [])
+  return { data: page.rows.map((row) => toCustomer(row, include)), meta: page.meta }
+}
+
+/** Nested sub-resources are refused, never dropped, until their resources exist. */
+function refuseNested(items: (CustomerCreate | CustomerUpdate)[], failed: (errors: Record<string, string>) => ApiError): void {
+  items.forEach((item, i) => {
+    for (const key of ['addresses', 'attributes', 'form_fields'] as const) {
+      if ((item[key]?.length ?? 0) > 0) {
+        throw failed({ [`${i}.${key}`]: `nested ${key} are not supported by this server yet (see docs/COMPATIBILITY.md)` })
+      }
+    }
+  })
+}
+
+function checkPasswords(items: (CustomerCreate | CustomerUpdate)[], failed: (errors: Record<string, string>) => ApiError): void {
+  items.forEach((item, i) => {
+    const password = item.authentication?.new_password
+    const problem = password === undefined ? undefined : passwordProblem(password)
+    if (problem) throw failed({ [`${i}.authentication.new_password`]: problem })
+  })
+}
+
+function emailInUse(kind: 'create' | 'update', email: string): ApiError {
+  return kind === 'create'
+    ? createCustomersFailed({ '.customer_create': `Error creating customers: email ${email} already in use` })
+    : updateCustomersFailed({ '.customer_update': `Error updating customers: email ${email} already in use` })
+}
+
+/** The first email of the batch that repeats an earlier one or belongs to another customer. */
+function firstTakenEmail(emails: { email: string; id?: number }[], taken: Set<string>): string | undefined {
+  const seen = new Set<string>()
+  for (const { email } of emails) {
+    const key = email.toLowerCase()
+    if (taken.has(key) || seen.has(key)) return email
+    seen.add(key)
+  }
+  return undefined
+}
+
+async function passwordHashes(items: (CustomerCreate | CustomerUpdate)[]): Promise<(string | undefined)[]> {
+  return Promise.all(items.map((item) => (item.authentication?.new_password === undefined ? undefined : hashPassword(item.authentication.new_password))))
+}
+
+/** Runs a batch write; a unique-index refusal (a concurrent writer took the email) becomes the same 422. */
+async function guardEmailRace<T>(kind: 'create' | 'update', emails: string[], write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailInUse(kind, emails[0] ?? '')
+    throw error
+  }
+}
+
+export async function createCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerCreate[]): Promise<Customer[]> {
+  refuseNested(items, createCustomersFailed)
+  checkPasswords(items, createCustomersFailed)
+  const hashes = await passwordHashes(items)
+  const stamp = formatTimestamp(now)
+  const rows: q.NewCustomerRow[] = items.map((item, i) => ({
+    email: item.email,
+    email_key: item.email.toLowerCase(),
+    first_name: item.first_name,
+    last_name: item.last_name,
+    name_key: `${item.first_name} ${item.last_name}`.toLowerCase(),
+    company: item.company ?? '',
+    phone: item.phone ?? '',
+    notes: item.notes ?? '',
+    tax_exempt_category: item.tax_exempt_category ?? '',
+    registration_ip_address: '',
+    customer_group_id: item.customer_group_id ?? 0,
+    password_hash: hashes[i] ?? null,
+    force_password_reset: item.authentication?.force_password_reset ? 1 : 0,
+    accepts_product_review_abandoned_cart_emails: item.accepts_product_review_abandoned_cart_emails ? 1 : 0,
+    store_credit_amounts: JSON.stringify(item.store_credit_amounts ?? DEFAULT_STORE_CREDIT),
+    origin_channel_id: item.origin_channel_id ?? 1,
+    channel_ids: item.channel_ids == null ? null : JSON.stringify(item.channel_ids),
+    address_count: 0,
+    attribute_count: 0,
+    date_created: stamp,
+    date_modified: stamp,
+  }))
+  const emails = items.map((item) => item.email)
+
+  const created = await guardEmailRace('create', emails, () =>
+    db.transaction().execute(async (trx) => {
+      const taken = await q.takenEmails(trx, storeId, rows.map((r) => r.email_key))
+      const clash = firstTakenEmail(items, taken)
+      if (clash !== undefined) throw emailInUse('create', clash)
+      const ids = await q.insertCustomers(trx, storeId, rows)
+      return q.findCustomers(trx, storeId, ids)
+    }),
+  )
+  return created.sort((a, b) => a.id - b.id).map((row) => toCustomer(row, WRITE_RESPONSE))
+}
+
+export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerUpdate[]): Promise<Customer[]> {
+  refuseNested(items, updateCustomersFailed)
+  checkPasswords(items, updateCustomersFailed)
+  const hashes = await passwordHashes(items)
+  const stamp = formatTimestamp(now)
+  const ids = items.map((item) => item.id)
+
+  const updated = await guardEmailRace('update', items.flatMap((i) => (i.email === undefined ? [] : [i.email])), () =>
+    db.transaction().execute(async (trx) => {
+      const current = new Map((await q.findCustomers(trx, storeId, ids)).map((row) => [row.id, row]))
+      items.forEach((item, i) => {
+        const row = current.get(item.id)
+        if (!row) throw updateCustomersFailed({ [`${i}.id`]: 'invalid customer ID' })
+        for (const field of ['registration_ip_address', 'origin_channel_id'] as const) {
+          if (item[field] !== undefined && item[field] !== row[field]) {
+            throw updateCustomersFailed({ [`${i}.${field}`]: `${field} is read-only and cannot be changed` })
+          }
+        }
+      })
+      const newEmails = items.flatMap((item) => (item.email === undefined ? [] : [{ email: item.email, id: item.id }]))
+      const taken = await q.takenEmails(trx, storeId, newEmails.map((e) => e.email.toLowerCase()), ids)
+      const clash = firstTakenEmail(newEmails, taken)
+      if (clash !== undefined) throw emailInUse('update', clash)
+
+      for (const [i, item] of items.entries()) {
+        const row = current.get(item.id)!
+        const changes = updateOf(item, row, hashes[i], stamp)
+        Object.assign(row, changes)
+        await q.updateCustomer(trx, storeId, item.id, changes)
+      }
+      return q.findCustomers(trx, storeId, ids)
+    }),
+  )
+  const byId = new Map(updated.map((row) => [row.id, row]))
+  return [...new Set(ids)].map((id) => toCustomer(byId.get(id)!, WRITE_RESPONSE))
+}
+
+/** The columns a PUT item changes; omitted fields stay as they are. */
+function updateOf(item: CustomerUpdate, row: q.CustomerRow, passwordHash: string | undefined, stamp: string): Updateable<CustomerTable> {
+  const changes: Updateable<CustomerTable> = { date_modified: stamp }
+  for (const field of ['email', 'first_name', 'last_name', 'company', 'phone', 'notes', 'tax_exempt_category', 'customer_group_id'] as const) {
+    if (item[field] !== undefined) (changes as Record<string, unknown>)[field] = item[field]
+  }
+  if (item.email !== undefined) changes.email_key = item.email.toLowerCase()
+  if (item.first_name !== undefined || item.last_name !== undefined) {
+    changes.name_key = `${item.first_name ?? row.first_name} ${item.last_name ?? row.last_name}`.toLowerCase()
+  }
+  if (passwordHash !== undefined) changes.password_hash = passwordHash
+  if (item.authentication?.force_password_reset !== undefined) changes.force_password_reset = item.authentication.force_password_reset ? 1 : 0
+  if (item.accepts_product_review_abandoned_cart_emails !== undefined) {
+    changes.accepts_product_review_abandoned_cart_emails = item.accepts_product_review_abandoned_cart_emails ? 1 : 0
+  }
+  if (item.store_credit_amounts !== undefined) changes.store_credit_amounts = JSON.stringify(item.store_credit_amounts)
+  if (item.channel_ids !== undefined) changes.channel_ids = item.channel_ids === null ? null : JSON.stringify(item.channel_ids)
+  return changes
+}
+
+/** Deletes customers (and, in the same transaction, what hangs off them); unknown ids are ignored. */
+export async function deleteCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return
+  await db.transaction().execute((trx) => q.deleteCustomers(trx, storeId, ids))
+}

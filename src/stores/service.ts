@@ -1,0 +1,168 @@
+import type { Kysely } from 'kysely'
+import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
+import { ALL_SCOPES } from '../core/scopes.js'
+import { isUniqueViolation } from '../db/dialect.js'
+import { STORE_DATA_TABLES, type Database } from '../db/schema.js'
+import { hashToken, randomKey } from './tokens.js'
+
+// Stores and their API accounts: what the CLI and the admin API manage. Errors here are plain
+// StoreAdminError values; the admin routes and the CLI each present them their own way.
+
+export class StoreAdminError extends Error {
+  constructor(readonly kind: 'not_found' | 'conflict' | 'invalid', message: string) {
+    super(message)
+  }
+}
+
+export interface Store {
+  hash: string
+  name: string
+  date_created: string
+}
+
+export interface ApiAccount {
+  client_id: string
+  store_hash: string
+  name: string
+  scopes: string[]
+  date_created: string
+}
+
+export interface CreatedAccount extends ApiAccount {
+  /** shown once, at creation */
+  access_token: string
+}
+
+/** The account a token belongs to, as every API request resolves it. */
+export interface TokenOwner {
+  accountId: number
+  clientId: string
+  storeId: number
+  storeHash: string
+  scopes: Set<string>
+}
+
+const HASH = /^[a-z0-9][a-z0-9_-]{0,63}$/i
+
+export async function createStore(db: Kysely<Database>, hash: string, name = hash, clock: Clock = systemClock): Promise<Store> {
+  if (!HASH.test(hash)) throw new StoreAdminError('invalid', `store hash "${hash}" must be 1-64 letters, digits, "-" or "_"`)
+  const store = { hash, name, date_created: formatTimestamp(clock()) }
+  try {
+    await db.insertInto('stores').values(store).execute()
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new StoreAdminError('conflict', `store "${hash}" already exists`)
+    throw error
+  }
+  return store
+}
+
+export async function listStores(db: Kysely<Database>): Promise<Store[]> {
+  return db.selectFrom('stores').select(['hash', 'name', 'date_created']).orderBy('id').execute()
+}
+
+export async function countStores(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('stores').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+async function storeId(db: Kysely<Database>, hash: string): Promise<number> {
+  const row = await db.selectFrom('stores').select('id').where('hash', '=', hash).executeTakeFirst()
+  if (!row) throw new StoreAdminError('not_found', `no store "${hash}"`)
+  return row.id
+}
+
+/** Deletes a store with its accounts and all its data (every table cascades from stores). */
+export async function deleteStore(db: Kysely<Database>, hash: string): Promise<void> {
+  const result = await db.deleteFrom('stores').where('hash', '=', hash).executeTakeFirst()
+  if (Number(result.numDeletedRows) === 0) throw new StoreAdminError('not_found', `no store "${hash}"`)
+}
+
+/** Empties a store's data (customers and everything hanging off them; ids restart at 1) and keeps its accounts. */
+export async function resetStore(db: Kysely<Database>, hash: string): Promise<void> {
+  const id = await storeId(db, hash)
+  await db.transaction().execute(async (trx) => {
+    for (const table of STORE_DATA_TABLES) await trx.deleteFrom(table).where('store_id', '=', id).execute()
+  })
+}
+
+export interface NewAccount {
+  storeHash: string
+  scopes: readonly string[]
+  clientId?: string
+  name?: string
+}
+
+export async function createAccount(db: Kysely<Database>, input: NewAccount, clock: Clock = systemClock): Promise<CreatedAccount> {
+  const unknown = input.scopes.filter((s) => !ALL_SCOPES.includes(s))
+  if (unknown.length > 0) {
+    throw new StoreAdminError('invalid', `unknown scope(s): ${unknown.join(', ')}; known: ${ALL_SCOPES.join(', ')}`)
+  }
+  if (input.scopes.length === 0) throw new StoreAdminError('invalid', 'an account needs at least one scope')
+  const clientId = input.clientId ?? randomKey()
+  if (!HASH.test(clientId)) throw new StoreAdminError('invalid', `client id "${clientId}" must be 1-64 letters, digits, "-" or "_"`)
+  const id = await storeId(db, input.storeHash)
+  const token = randomKey()
+  const scopes = [...new Set(input.scopes)]
+  const account = {
+    store_id: id,
+    client_id: clientId,
+    name: input.name ?? clientId,
+    token_hash: hashToken(token),
+    scopes: scopes.join(' '),
+    date_created: formatTimestamp(clock()),
+  }
+  try {
+    await db.insertInto('api_accounts').values(account).execute()
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new StoreAdminError('conflict', `client id "${clientId}" is taken`)
+    throw error
+  }
+  return {
+    client_id: clientId,
+    store_hash: input.storeHash,
+    name: account.name,
+    scopes,
+    date_created: account.date_created,
+    access_token: token,
+  }
+}
+
+export async function listAccounts(db: Kysely<Database>, storeHash?: string): Promise<ApiAccount[]> {
+  let query = db
+    .selectFrom('api_accounts')
+    .innerJoin('stores', 'stores.id', 'api_accounts.store_id')
+    .select(['api_accounts.client_id', 'stores.hash', 'api_accounts.name', 'api_accounts.scopes', 'api_accounts.date_created'])
+    .orderBy('api_accounts.id')
+  if (storeHash !== undefined) query = query.where('stores.hash', '=', storeHash)
+  const rows = await query.execute()
+  return rows.map((r) => ({
+    client_id: r.client_id,
+    store_hash: r.hash,
+    name: r.name,
+    scopes: r.scopes.split(' '),
+    date_created: r.date_created,
+  }))
+}
+
+/** Revokes an account: its token stops working at once. */
+export async function revokeAccount(db: Kysely<Database>, clientId: string): Promise<void> {
+  const result = await db.deleteFrom('api_accounts').where('client_id', '=', clientId).executeTakeFirst()
+  if (Number(result.numDeletedRows) === 0) throw new StoreAdminError('not_found', `no API account with client id "${clientId}"`)
+}
+
+export async function findTokenOwner(db: Kysely<Database>, token: string): Promise<TokenOwner | undefined> {
+  const row = await db
+    .selectFrom('api_accounts')
+    .innerJoin('stores', 'stores.id', 'api_accounts.store_id')
+    .select(['api_accounts.id', 'api_accounts.client_id', 'api_accounts.scopes', 'stores.id as store_id', 'stores.hash'])
+    .where('api_accounts.token_hash', '=', hashToken(token))
+    .executeTakeFirst()
+  if (!row) return undefined
+  return { accountId: row.id, clientId: row.client_id, storeId: row.store_id, storeHash: row.hash, scopes: new Set(row.scopes.split(' ')) }
+}
+
+/** First start: a store `dev` and an account with every scope, so the printed curl line works. */
+export async function createDevStore(db: Kysely<Database>, clock: Clock = systemClock): Promise<CreatedAccount> {
+  await createStore(db, 'dev', 'Development store', clock)
+  return createAccount(db, { storeHash: 'dev', scopes: ALL_SCOPES, name: 'Development account' }, clock)
+}
