@@ -1,0 +1,68 @@
+import { buildApp } from './app.js'
+import type { Config } from './core/config.js'
+import { openDatabase } from './db/connect.js'
+import { migrateToLatest } from './db/migrate.js'
+import { countStores, createDevStore, StoreAdminError, type CreatedAccount } from './stores/service.js'
+
+// `clientele serve`: open and migrate the database, create the dev store on first start, listen,
+// and on SIGTERM/SIGINT stop accepting, finish in-flight requests, close the database, exit 0.
+
+type Print = (line: string) => void
+
+export async function serve(config: Config, print: Print = (line) => process.stdout.write(`${line}\n`)) {
+  const { db, description } = openDatabase(config.databaseUrl, { poolSize: config.poolSize })
+  await migrateToLatest(db)
+  const account = await firstStartAccount(db)
+
+  const app = buildApp({
+    db,
+    closeDatabase: true,
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+  })
+  await app.listen({ host: config.host, port: config.port })
+
+  // A wildcard address is not something curl can reach: show loopback instead.
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  print(`Clientele is serving ${origin} (database ${description})`)
+  if (account) {
+    const url = `${origin}/stores/${account.store_hash}/v3/customers`
+    print('')
+    print(`Created store "${account.store_hash}" with an API account holding every scope.`)
+    print(`  store hash:   ${account.store_hash}`)
+    print(`  client id:    ${account.client_id}`)
+    print(`  access token: ${account.access_token}   (shown once; \`clientele tokens create\` makes more)`)
+    print('')
+    print('Try it:')
+    print(`  curl -s -H 'X-Auth-Token: ${account.access_token}' -H 'Accept: application/json' '${url}'`)
+    print('')
+  }
+  print(`API docs: ${origin}/docs`)
+
+  let closing = false
+  const stop = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+  process.once('SIGINT', () => void stop('SIGINT'))
+  return app
+}
+
+/** On a database without stores, creates the dev store; several nodes starting at once create one. */
+async function firstStartAccount(db: Parameters<typeof countStores>[0]): Promise<CreatedAccount | undefined> {
+  if ((await countStores(db)) > 0) return undefined
+  try {
+    return await createDevStore(db)
+  } catch (error) {
+    if (error instanceof StoreAdminError && error.kind === 'conflict') return undefined
+    throw error
+  }
+}
