@@ -10,8 +10,11 @@ import { countStores, createDevStore, StoreAdminError, type CreatedAccount } fro
 type Print = (line: string) => void
 
 export async function serve(config: Config, print: Print = (line) => process.stdout.write(`${line}\n`)) {
-  const { db, description } = openDatabase(config.databaseUrl, { poolSize: config.poolSize })
-  await migrateToLatest(db)
+  const { db, description, schema } = openDatabase(config.databaseUrl, {
+    poolSize: config.poolSize,
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+  })
+  await migrateToLatest(db, schema)
   const account = await firstStartAccount(db)
 
   const app = buildApp({

@@ -15,9 +15,10 @@ const json = new Option('--json', 'print JSON instead of text')
 
 /** Runs a command against a migrated database, closing it afterwards. */
 async function withDatabase(work: (db: ReturnType<typeof openDatabase>['db']) => Promise<void>): Promise<void> {
-  const { db } = openDatabase(loadConfig().databaseUrl)
+  const config = loadConfig()
+  const { db, schema } = openDatabase(config.databaseUrl, config.databaseSchema ? { schema: config.databaseSchema } : {})
   try {
-    await migrateToLatest(db)
+    await migrateToLatest(db, schema)
     await work(db)
   } finally {
     await db.destroy()
@@ -35,9 +36,8 @@ program
   .command('migrate')
   .description('bring the database schema up to date')
   .action(() =>
-    withDatabase(async (db) => {
-      const applied = await migrateToLatest(db)
-      print(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database is up to date')
+    withDatabase(async () => {
+      print('database is up to date')
     }),
   )
 

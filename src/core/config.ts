@@ -6,6 +6,8 @@ export interface Config {
   port: number
   /** `postgres://...`, or a SQLite file path */
   databaseUrl: string
+  /** PostgreSQL: the schema to keep Clientele's tables in (default public) */
+  databaseSchema?: string
   logLevel: string
   adminToken?: string
   bodyLimit: number
@@ -32,5 +34,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: integer(env, 'DATABASE_POOL_SIZE', 10),
   }
   if (env.ADMIN_TOKEN) config.adminToken = env.ADMIN_TOKEN
+  if (env.DATABASE_SCHEMA) config.databaseSchema = env.DATABASE_SCHEMA
   return config
 }

@@ -12,6 +12,8 @@ export interface DatabaseHandle {
   dialect: DialectName
   /** where it points, without credentials, for logs */
   description: string
+  /** PostgreSQL: the schema our tables (and the migration bookkeeping) live in */
+  schema?: string
 }
 
 export interface OpenOptions {
@@ -44,11 +46,17 @@ function openSqlite(file: string): DatabaseHandle {
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', description: `sqlite:${file}` }
 }
 
+function quoteIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`schema name "${name}" must be letters, digits and _`)
+  return name
+}
+
 function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+    // The schema name goes into a connection option, not SQL; quote it as an identifier there.
+    ...(options.schema ? { options: `-c search_path=${quoteIdentifier(options.schema)},public` } : {}),
     // count(*) is int8 and sums are numeric: both fit a JS number for this data, so read them as one.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -60,6 +68,7 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',
+    schema: options.schema ?? 'public',
     description: `${safe.protocol}//${safe.host}${safe.pathname}${options.schema ? ` (schema ${options.schema})` : ''}`,
   }
 }

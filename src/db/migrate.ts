@@ -9,13 +9,15 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
 
-export function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider })
+// On PostgreSQL the bookkeeping tables are named with their schema: Kysely otherwise finds
+// another schema's copy (another app, another test run) and then cannot use it.
+export function migrator(db: Kysely<any>, schema?: string): Migrator {
+  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) })
 }
 
 /** Brings the database to the latest schema; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest()
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const { error, results } = await migrator(db, schema).migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')
     throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`, { cause: error })
@@ -24,7 +26,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 }
 
 /** True when every known migration has been applied (the readiness check uses it). */
-export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
-  const applied = await migrator(db).getMigrations()
+export async function migrationsCurrent(db: Kysely<any>, schema?: string): Promise<boolean> {
+  const applied = await migrator(db, schema).getMigrations()
   return applied.every((m) => m.executedAt !== undefined)
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite through HTTP, on SQLite and, when TEST_DATABASE_URL is set, on
+// PostgreSQL too. It says plainly when PostgreSQL was skipped.
+import { spawnSync } from 'node:child_process'
+
+if (process.env.TEST_DATABASE_URL) {
+  console.log(`PostgreSQL suite: on (${process.env.TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//')})`)
+} else {
+  console.log('PostgreSQL suite: SKIPPED (TEST_DATABASE_URL is not set; e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm test)')
+}
+const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' })
+if (!process.env.TEST_DATABASE_URL) console.log('PostgreSQL suite: SKIPPED (TEST_DATABASE_URL is not set)')
+process.exit(result.status ?? 1)

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely'
+import { openDatabase, type DialectName } from '../../src/db/connect.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+import type { Database } from '../../src/db/schema.js'
+
+// The databases every HTTP test runs on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set.
+// TEST_BACKENDS=sqlite (or postgres) narrows the list.
+
+export type Backend = DialectName
+
+/** The PostgreSQL schema the suite owns: dropped, recreated and migrated once per run (global-setup.ts). */
+export const PG_TEST_SCHEMA = 'clientele_test'
+
+const available: Backend[] = ['sqlite', ...(process.env.TEST_DATABASE_URL ? (['postgres'] as const) : [])]
+const narrowed = process.env.TEST_BACKENDS?.split(',').map((b) => b.trim())
+
+export const BACKENDS: Backend[] = narrowed ? available.filter((b) => narrowed.includes(b)) : available
+
+/**
+ * A migrated database for one test file. SQLite: a fresh in-memory database. PostgreSQL: the
+ * suite's schema, shared by the files of the run; tests keep apart by each using stores of its own.
+ */
+export async function openTestDatabase(backend: Backend): Promise<Kysely<Database>> {
+  if (backend === 'sqlite') {
+    const { db } = openDatabase(':memory:')
+    await migrateToLatest(db)
+    return db
+  }
+  const url = process.env.TEST_DATABASE_URL
+  if (!url) throw new Error('TEST_DATABASE_URL is not set')
+  return openDatabase(url, { schema: PG_TEST_SCHEMA, poolSize: 4 }).db
+}
