@@ -56,7 +56,7 @@ const routes: FastifyPluginAsyncTypebox<{ token: string }> = async (app, options
     })
 
   app.get('/stores/:hash/tokens', { schema: { tags, summary: "List a store's API accounts", params: HashParams, response: { 200: Type.Object({ data: Type.Array(Account) }), ...errors } } },
-    async (req) => ({ data: await stores.listAccounts(app.db, req.params.hash) }))
+    async (req) => ({ data: await admin(() => stores.listAccounts(app.db, req.params.hash)) }))
 
   app.post('/stores/:hash/tokens', { schema: { tags, summary: 'Create an API account; its token is shown once', params: HashParams, body: AccountCreate, response: { 200: Type.Object({ data: CreatedAccount }), ...errors } } },
     async (req) => ({

@@ -76,6 +76,9 @@ function describeAnyOf(errors: ErrorObject[], path: string): string {
   const types = errors
     .filter((e) => e.instancePath === path && e.keyword === 'type')
     .map((e) => ARTICLE[String((e.params as { type: string }).type)] ?? String((e.params as { type: string }).type))
+  // The value had a branch's type but broke one of its rules (`channel_ids: []`): say which rule.
+  const broken = errors.find((e) => e.instancePath === path && e.keyword !== 'type' && e.keyword !== 'anyOf')
+  if (broken) return describe(broken)
   const nested = errors.find((e) => e.instancePath.startsWith(`${path}/`))
   if (nested) return `${toKey(nested.instancePath).slice(toKey(path).length + 1)}: ${describe(nested)}`
   return types.length > 0 ? `must be ${types.join(' or ')}` : 'has an invalid value'

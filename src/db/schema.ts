@@ -7,6 +7,12 @@ import type { ColumnType, Generated } from 'kysely'
 
 type WriteOnce<T> = ColumnType<T, T, never>
 
+/**
+ * The largest value an `integer` column holds on PostgreSQL (int4); SQLite holds more. Request
+ * integers that are stored are capped at it, so both backends refuse the same input with a 422.
+ */
+export const MAX_INTEGER = 2_147_483_647
+
 export interface StoreTable {
   id: Generated<number>
   hash: WriteOnce<string>

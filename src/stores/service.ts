@@ -128,6 +128,8 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, clo
 }
 
 export async function listAccounts(db: Kysely<Database>, storeHash?: string): Promise<ApiAccount[]> {
+  // An unknown store is an error, not an empty list: a typo in a hash must not look like "no tokens".
+  if (storeHash !== undefined) await storeId(db, storeHash)
   let query = db
     .selectFrom('api_accounts')
     .innerJoin('stores', 'stores.id', 'api_accounts.store_id')

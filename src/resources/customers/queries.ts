@@ -1,27 +1,40 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import { addToCounter, readCounter, reserveIds } from '../../db/counters.js'
-import type { CustomerTable, Database } from '../../db/schema.js'
+import { MAX_INTEGER, type CustomerTable, type Database } from '../../db/schema.js'
 import { applyFilters, hasFilters } from '../../core/filters.js'
 import { CUSTOMER_FILTERS } from './schemas.js'
 
 export type CustomerRow = Selectable<CustomerTable>
 export type NewCustomerRow = Omit<Insertable<CustomerTable>, 'store_id' | 'id'>
 
+function matching(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
+  return applyFilters(db.selectFrom('customers').where('store_id', '=', storeId), CUSTOMER_FILTERS, query)
+}
+
 export function filteredCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
-  return applyFilters(db.selectFrom('customers').selectAll().where('store_id', '=', storeId), CUSTOMER_FILTERS, query)
+  return matching(db, storeId, query).selectAll()
+}
+
+export function countFiltered(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
+  return matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n'))
 }
 
 /** The list total: the store's counter when nothing narrows the list, else an indexed count. */
 export async function countCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
   if (!hasFilters(CUSTOMER_FILTERS, query)) return readCounter(db, storeId, 'customers.count')
-  const base = applyFilters(db.selectFrom('customers').where('store_id', '=', storeId), CUSTOMER_FILTERS, query)
-  const row = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await countFiltered(db, storeId, query).executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
+/** The ids a customer could have; any other matches nothing, and PostgreSQL refuses ids beyond int4. */
+function possibleIds(ids: readonly number[]): number[] {
+  return [...new Set(ids)].filter((id) => id >= 1 && id <= MAX_INTEGER)
+}
+
 export async function findCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<CustomerRow[]> {
-  if (ids.length === 0) return []
-  return db.selectFrom('customers').selectAll().where('store_id', '=', storeId).where('id', 'in', [...new Set(ids)]).execute()
+  const possible = possibleIds(ids)
+  if (possible.length === 0) return []
+  return db.selectFrom('customers').selectAll().where('store_id', '=', storeId).where('id', 'in', possible).execute()
 }
 
 /** Which of these lower-cased emails already belong to a customer of the store (other than `exceptIds`). */
@@ -55,8 +68,9 @@ export async function updateCustomer(db: Kysely<Database>, storeId: number, id: 
 }
 
 export async function deleteCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<number> {
-  if (ids.length === 0) return 0
-  const result = await db.deleteFrom('customers').where('store_id', '=', storeId).where('id', 'in', [...new Set(ids)]).executeTakeFirst()
+  const possible = possibleIds(ids)
+  if (possible.length === 0) return 0
+  const result = await db.deleteFrom('customers').where('store_id', '=', storeId).where('id', 'in', possible).executeTakeFirst()
   const deleted = Number(result.numDeletedRows)
   if (deleted > 0) await addToCounter(db, storeId, 'customers.count', -deleted)
   return deleted

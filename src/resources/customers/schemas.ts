@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { filterProperties, type FilterFields } from '../../core/filters.js'
 import { CursorQuery, PageQuery } from '../../core/pagination.js'
 import { BatchResponse, IdInQuery, ListResponse } from '../../core/schemas.js'
+import { MAX_INTEGER } from '../../db/schema.js'
 
 // Customer shapes as BigCommerce documents them (customers.v3.yml customer_Full / _Post / _Put),
 // with the lengths of the spec. Response key order is the order real responses use.
@@ -67,7 +68,7 @@ const editable = {
   phone: Type.String({ maxLength: 50 }),
   notes: Type.String(),
   tax_exempt_category: Type.String({ maxLength: 255 }),
-  customer_group_id: Type.Integer({ minimum: 0 }),
+  customer_group_id: Type.Integer({ minimum: 0, maximum: MAX_INTEGER }),
   authentication: Authentication,
   accepts_product_review_abandoned_cart_emails: Type.Boolean(),
   store_credit_amounts: StoreCreditAmounts,
@@ -86,7 +87,7 @@ export const CustomerCreate = Type.Object({
   accepts_product_review_abandoned_cart_emails: Type.Optional(editable.accepts_product_review_abandoned_cart_emails),
   store_credit_amounts: Type.Optional(editable.store_credit_amounts),
   channel_ids: Type.Optional(editable.channel_ids),
-  origin_channel_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  origin_channel_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INTEGER })),
   addresses: Nested,
   attributes: Nested,
   trigger_account_created_notification: Type.Optional(Type.Boolean()),
