@@ -1,16 +1,19 @@
+import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import adminRoutes from './admin/routes.js'
 import auth from './core/auth.js'
 import { systemClock, type Clock } from './core/dates.js'
-import { installErrorHandling } from './core/error-handler.js'
-import { installHttpConventions, RequestLog } from './core/http.js'
+import { frameworkError, installErrorHandling } from './core/error-handler.js'
+import { installHttpConventions, installTextGuard, RequestLog } from './core/http.js'
 import openapi, { withErrorResponses } from './core/openapi.js'
 import { validatorCompiler } from './core/validation.js'
 import dbPlugin from './db/plugin.js'
 import type { Database } from './db/schema.js'
 import customers from './resources/customers/routes.js'
+import { METAFIELD_RESOURCES } from './resources/metafields/resources.js'
+import { metafieldRoutes } from './resources/metafields/routes.js'
 
 export interface AppOptions {
   db: Kysely<Database>
@@ -34,12 +37,16 @@ export function buildApp(options: AppOptions) {
     logController: new RequestLog(),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    frameworkErrors: frameworkError,
+    // A caller's X-Request-Id is kept (so logs join up across services), else a UUID: unique across processes.
     requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
   installErrorHandling(app)
   installHttpConventions(app)
+  installTextGuard(app)
 
   app.register(dbPlugin, { db: options.db, clock: options.clock ?? systemClock, closeWithApp: options.closeDatabase ?? false })
   app.register(openapi)
@@ -49,6 +56,7 @@ export function buildApp(options: AppOptions) {
     api.register(auth)
     api.addHook('onRoute', withErrorResponses)
     api.register(customers)
+    for (const resource of METAFIELD_RESOURCES) api.register(metafieldRoutes(resource))
   }, { prefix: API_PREFIX })
 
   if (options.adminToken) app.register(adminRoutes, { prefix: '/admin', token: options.adminToken })

@@ -24,6 +24,12 @@ export async function serve(config: Config, print: Print = (line) => process.std
     bodyLimit: config.bodyLimit,
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
   })
+  let closing = false
+  // Closing the server ends the connections idle at that moment; one busy then would stay open
+  // after its response until the keep-alive timeout (72 s), holding the exit. Close it instead.
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
   await app.listen({ host: config.host, port: config.port })
 
   // A wildcard address is not something curl can reach: show loopback instead.
@@ -46,7 +52,6 @@ export async function serve(config: Config, print: Print = (line) => process.std
   }
   print(`API docs: ${origin}/docs`)
 
-  let closing = false
   const stop = async (signal: string) => {
     if (closing) return
     closing = true

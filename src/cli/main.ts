@@ -3,7 +3,6 @@ import { loadConfig } from '../core/config.js'
 import { ALL_SCOPES } from '../core/scopes.js'
 import { openDatabase } from '../db/connect.js'
 import { migrateToLatest } from '../db/migrate.js'
-import { serve } from '../server.js'
 import * as stores from '../stores/service.js'
 
 // `clientele <command>`: the server, and what a test suite or CI script needs around it. Every
@@ -29,6 +28,9 @@ program
   .command('serve')
   .description('serve the API (HOST, PORT, DATABASE_URL, LOG_LEVEL, ADMIN_TOKEN)')
   .action(async () => {
+    // Loaded here, not at the top: the app (Fastify, every route, the docs UI) would otherwise
+    // double the start-up time of every other command.
+    const { serve } = await import('../server.js')
     await serve(loadConfig())
   })
 

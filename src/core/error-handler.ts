@@ -47,6 +47,17 @@ export function installErrorHandling(app: FastifyInstance): void {
   })
 }
 
+/**
+ * Fastify's `frameworkErrors` option: failures the router meets before any route or hook runs
+ * (a path that is not valid percent-encoding, a path segment over the router's length limit).
+ * Left alone, Fastify answers these in its own format; such a path names no route, so 404.
+ */
+export function frameworkError(error: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, routeNotFound())
+  req.log.error({ err: error, reqId: req.id }, 'unexpected error')
+  return sendError(reply, internalError())
+}
+
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   return reply.code(error.status).type('application/json; charset=utf-8').send(error.toBody())
 }

@@ -47,6 +47,9 @@ export const TITLES = {
   invalidData: 'JSON data is missing or invalid',
   createCustomersFailed: 'Create customers failed.',
   updateCustomersFailed: 'Update customers failed.',
+  metafieldNotOwned: 'The metafield belongs to another API account.',
+  metafieldLimitReached: 'The metafield limit of this resource has been reached.',
+  bulkOperationFailed: 'Bulk operation has failed',
   internal: 'Internal Server Error',
 } as const
 
@@ -81,3 +84,13 @@ export const createCustomersFailed = (errors: Record<string, string>) =>
 export const updateCustomersFailed = (errors: Record<string, string>) =>
   new ApiError(422, TITLES.updateCustomersFailed, errors)
 export const internalError = () => new ApiError(500, TITLES.internal)
+
+// Metafields (docs/COMPATIBILITY.md "Metafields"). A batch item's failure is reported inside a
+// partial-success body as `bulkItemFailed`, keyed by the item's index (or, for DELETE, its id).
+export const METAFIELD_MISSING = 'Metafield does not exist'
+export const metafieldExists = (namespace: string, key: string, resource: string) =>
+  conflict({ key: `a metafield with namespace "${namespace}" and key "${key}" already exists on this ${resource} for this API account` })
+export const metafieldNotOwned = (field: string, message: string) => new ApiError(403, TITLES.metafieldNotOwned, { [field]: message })
+export const metafieldLimitReached = (message: string) => new ApiError(422, TITLES.metafieldLimitReached, { resource_id: message })
+export const bulkItemFailed = (status: number, key: string, message: string) =>
+  new ApiError(status, TITLES.bulkOperationFailed, { [key]: message })

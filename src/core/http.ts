@@ -1,5 +1,5 @@
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import { invalidJson } from './errors.js'
+import { invalidData, invalidJson } from './errors.js'
 
 // What real BigCommerce clients send, accepted as BigCommerce accepts it, and one log line per
 // request. (Trailing and doubled slashes are the router's options, in app.ts.)
@@ -27,6 +27,34 @@ export function installHttpConventions(app: FastifyInstance): void {
     const text = body as string
     if (text.trim() === '') return done(null, undefined)
     parseJson(req, text, (error, value) => (error ? done(invalidJson(), undefined) : done(null, value)))
+  })
+}
+
+/**
+ * The first text in a request part that no database can store as sent: a NUL character (which
+ * PostgreSQL refuses) or a lone UTF-16 surrogate (which would come back as U+FFFD). Returns its
+ * path, `0.first_name` style.
+ */
+export function unstorableText(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') || !value.isWellFormed() ? path.join('.') || 'body' : undefined
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  for (const [key, item] of Object.entries(value)) {
+    const found = unstorableText(item, [...path, key])
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+export function installTextGuard(app: FastifyInstance): void {
+  // Before validation, on every part a route reads: bad text is a 422 on both databases alike,
+  // never a driver error (a 500) on one of them.
+  app.addHook('preValidation', async (req) => {
+    for (const part of [req.params, req.query, req.body]) {
+      const path = unstorableText(part)
+      if (path !== undefined) throw invalidData({ [path]: 'must be valid Unicode text without NUL characters' })
+    }
   })
 }
 

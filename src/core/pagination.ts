@@ -119,12 +119,17 @@ export function encodeCursor(position: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url')
 }
 
+/** A value an integer id column can hold (a larger one fails the query on PostgreSQL). */
+function isId(value: unknown): boolean {
+  return Number.isInteger(value) && Math.abs(value as number) < 2 ** 31
+}
+
 function decodeCursor(name: string, cursor: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
     if (
       typeof value === 'object' && value !== null && !Array.isArray(value) &&
-      Number.isInteger((value as { id?: unknown }).id) &&
+      isId((value as { id?: unknown }).id) &&
       Object.values(value).every((v) => typeof v === 'string' || typeof v === 'number')
     ) {
       return value as Record<string, unknown>

@@ -11,6 +11,9 @@ import { ApiError, invalidQueryValue, unknownFilters } from './errors.js'
 /** Marks a string property as a date filter: ISO date, ISO date-time or Unix timestamp. */
 export const DATE_FILTER_FORMAT = 'date-filter'
 
+const INT32_MIN = -(2 ** 31)
+const INT32_MAX = 2 ** 31 - 1
+
 type RawQuery = Record<string, string | string[] | undefined>
 type ParseResult = { value: Record<string, unknown> } | { error: ApiError }
 
@@ -69,10 +72,12 @@ function parseList(key: string, property: SchemaLike, texts: string[]): unknown[
 function parseScalar(key: string, property: SchemaLike, text: string): unknown {
   switch (property.type) {
     case 'integer': {
-      if (!/^-?\d+$/.test(text)) {
+      const n = Number(text)
+      // 32-bit, like every integer column it is compared with: PostgreSQL fails a query holding a
+      // larger one. The message is a JVM integer parse's, which refuses an overflow the same way.
+      if (!/^-?\d+$/.test(text) || n < INT32_MIN || n > INT32_MAX) {
         throw invalidQueryValue(key, `value may contain only integer values. For input string: "${text}".`)
       }
-      const n = Number(text)
       checkRange(key, property, n)
       return n
     }

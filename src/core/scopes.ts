@@ -22,3 +22,9 @@ export const CUSTOMERS: ScopeFamily = {
   read: [SCOPES.customers, SCOPES.customersRead],
   write: [SCOPES.customers],
 }
+
+/** Carts; Clientele serves only their metafields. */
+export const CARTS: ScopeFamily = {
+  read: [SCOPES.carts, SCOPES.cartsRead],
+  write: [SCOPES.carts],
+}

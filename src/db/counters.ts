@@ -6,7 +6,9 @@ import type { Database } from './schema.js'
 // Both are updated inside the caller's transaction; on PostgreSQL the counter row lock
 // serialises concurrent writers of one store, so ids never collide across processes.
 
-export type CounterName = 'customers.last_id' | 'customers.count'
+// `metafields.lock` counts nothing: metafield writers touch it first so that, on PostgreSQL, its
+// row lock serialises them per store and their limit and uniqueness checks stay exact.
+export type CounterName = 'customers.last_id' | 'customers.count' | 'metafields.lock'
 
 /** Reserves `n` consecutive ids and returns the first. */
 export async function reserveIds(db: Kysely<Database>, storeId: number, name: CounterName, n: number): Promise<number> {

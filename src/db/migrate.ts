@@ -1,10 +1,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import * as foundation from './migrations/2026_11_23_0001_foundation.js'
+import * as metafields from './migrations/2026_11_23_0003_metafields.js'
 
 // Migrations are listed here, in order, rather than read from a folder at run time: the list is
 // checked by the compiler and works the same from source and from any bundle.
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0001_foundation': foundation,
+  '2026_11_23_0003_metafields': metafields,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

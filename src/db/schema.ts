@@ -69,16 +69,36 @@ export interface CustomerTable {
   date_modified: string
 }
 
+/** Metafields of every resource type; one row each, whichever resource it hangs off. */
+export interface MetafieldTable {
+  id: Generated<number>
+  store_id: WriteOnce<number>
+  /** `customer`, `cart`... */
+  resource_type: WriteOnce<string>
+  /** the resource's id as text: a customer id in decimal, a cart UUID lower-cased */
+  resource_id: WriteOnce<string>
+  /** client id of the API account that created it */
+  owner_client_id: WriteOnce<string>
+  namespace: string
+  key: string
+  value: string
+  description: string
+  permission_set: string
+  date_created: WriteOnce<string>
+  date_modified: string
+}
+
 export interface Database {
   stores: StoreTable
   api_accounts: ApiAccountTable
   store_counters: StoreCounterTable
   customers: CustomerTable
+  metafields: MetafieldTable
 }
 
 /**
  * Tables holding a store's API data: what `stores reset` empties. Accounts and the store row
  * stay. A test checks that every table with a store_id column is either here or deliberately not.
  */
-export const STORE_DATA_TABLES = ['customers', 'store_counters'] as const satisfies readonly (keyof Database)[]
+export const STORE_DATA_TABLES = ['customers', 'store_counters', 'metafields'] as const satisfies readonly (keyof Database)[]
 export const STORE_ADMIN_TABLES = ['stores', 'api_accounts'] as const satisfies readonly (keyof Database)[]

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { inject } from 'vitest'
 import { openDatabase, type DialectName } from '../../src/db/connect.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import type { Database } from '../../src/db/schema.js'
@@ -8,8 +9,10 @@ import type { Database } from '../../src/db/schema.js'
 
 export type Backend = DialectName
 
-/** The PostgreSQL schema the suite owns: dropped, recreated and migrated once per run (global-setup.ts). */
-export const PG_TEST_SCHEMA = 'clientele_test'
+/** The PostgreSQL schema this run owns: created and migrated once per run by global-setup.ts. */
+export function pgTestSchema(): string {
+  return inject('pgSchema')
+}
 
 const available: Backend[] = ['sqlite', ...(process.env.TEST_DATABASE_URL ? (['postgres'] as const) : [])]
 const narrowed = process.env.TEST_BACKENDS?.split(',').map((b) => b.trim())
@@ -28,5 +31,5 @@ export async function openTestDatabase(backend: Backend): Promise<Kysely<Databas
   }
   const url = process.env.TEST_DATABASE_URL
   if (!url) throw new Error('TEST_DATABASE_URL is not set')
-  return openDatabase(url, { schema: PG_TEST_SCHEMA, poolSize: 4 }).db
+  return openDatabase(url, { schema: pgTestSchema(), poolSize: 4 }).db
 }

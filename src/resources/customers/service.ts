@@ -5,6 +5,8 @@ import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagi
 import { hashPassword, passwordProblem } from '../../core/passwords.js'
 import { isUniqueViolation } from '../../db/dialect.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
+import { CUSTOMER_METAFIELDS } from '../metafields/resources.js'
+import { deleteMetafieldsOf } from '../metafields/service.js'
 import * as q from './queries.js'
 import {
   CUSTOMER_SORTS,
@@ -229,5 +231,8 @@ function updateOf(item: CustomerUpdate, row: q.CustomerRow, passwordHash: string
 /** Deletes customers (and, in the same transaction, what hangs off them); unknown ids are ignored. */
 export async function deleteCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return
-  await db.transaction().execute((trx) => q.deleteCustomers(trx, storeId, ids))
+  await db.transaction().execute(async (trx) => {
+    await q.deleteCustomers(trx, storeId, ids)
+    await deleteMetafieldsOf(trx, storeId, CUSTOMER_METAFIELDS, ids)
+  })
 }

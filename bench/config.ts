@@ -1,0 +1,58 @@
+// What one benchmark run measures, read once from the environment (bench/README.md lists it).
+
+export type Backend = 'sqlite' | 'postgres'
+
+export interface BenchConfig {
+  /** customers seeded into the store before any measurement */
+  customers: number
+  /** seconds each measurement runs */
+  duration: number
+  /** seconds of unrecorded load before each measurement, so the JIT and caches are warm */
+  warmup: number
+  connections: number
+  /** undefined when PostgreSQL is not configured: the run says it was skipped */
+  postgresUrl: string | undefined
+  /** the PostgreSQL schema the run owns: dropped and recreated at the start */
+  postgresSchema: string
+  backends: Backend[]
+  /** scenario keys to run (all when unset) */
+  scenarios: string[] | undefined
+  /** write a V8 CPU profile of each Clientele server child into bench/results/profiles */
+  profile: boolean
+  /** force the load generator: 'wrk' or 'autocannon' (default: wrk when on PATH) */
+  tool: 'wrk' | 'autocannon' | undefined
+}
+
+function positive(name: string, fallback: number): number {
+  const text = process.env[name]
+  if (text === undefined || text === '') return fallback
+  const n = Number(text)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${text}"`)
+  return n
+}
+
+function list(name: string): string[] | undefined {
+  const text = process.env[name]
+  return text ? text.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined
+}
+
+export function loadBenchConfig(): BenchConfig {
+  const postgresUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined
+  const wanted = list('BENCH_BACKENDS') ?? ['sqlite', 'postgres']
+  const tool = process.env.BENCH_TOOL
+  if (tool !== undefined && tool !== '' && tool !== 'wrk' && tool !== 'autocannon') {
+    throw new Error(`BENCH_TOOL must be "wrk" or "autocannon", not "${tool}"`)
+  }
+  return {
+    customers: Math.round(positive('BENCH_CUSTOMERS', 100_000)),
+    duration: positive('BENCH_DURATION', 10),
+    warmup: positive('BENCH_WARMUP', 1),
+    connections: Math.round(positive('BENCH_CONNECTIONS', 16)),
+    postgresUrl,
+    postgresSchema: process.env.BENCH_DATABASE_SCHEMA || 'clientele_bench',
+    backends: wanted.filter((b): b is Backend => b === 'sqlite' || b === 'postgres'),
+    scenarios: list('BENCH_SCENARIOS'),
+    profile: process.env.BENCH_PROFILE === '1',
+    tool: tool === 'wrk' || tool === 'autocannon' ? tool : undefined,
+  }
+}

@@ -1,0 +1,116 @@
+import autocannon from 'autocannon'
+import { createBody, updateBody, type LoadPools } from './fake-customers.js'
+import { runWrk, wrkAvailable } from './wrk.js'
+
+// One measurement: N connections, each sending its next request as soon as the previous
+// response arrives (closed loop), for a fixed time. wrk drives the load when it is installed
+// (a C program: it leaves more of the CPU to the server); otherwise autocannon, in this process.
+
+export type Tool = 'wrk' | 'autocannon'
+
+/** Request bodies, described as data so both tools can generate them. */
+export interface BodySpec {
+  kind: 'create' | 'update'
+  /** customers per request */
+  size: number
+  /** customers seeded (ids 1..seeded exist), for updates */
+  seeded: number
+  pools: LoadPools
+  /**
+   * Request numbers handed out so far in this database. Every request takes a fresh one, so
+   * created emails never repeat across warm-ups, captures and measurements.
+   */
+  counter: { next: number }
+}
+
+export interface LoadSpec {
+  url: string
+  method: 'GET' | 'POST' | 'PUT'
+  headers: Record<string, string>
+  body?: BodySpec
+}
+
+export interface LoadResult {
+  tool: Tool
+  requests: number
+  seconds: number
+  rps: number
+  /** latency percentiles, milliseconds */
+  p50: number
+  p99: number
+  /** connection errors and timeouts */
+  errors: number
+  /** responses with a status outside 2xx (wrk: 4xx and 5xx) */
+  non2xx: number
+  /** server process CPU per completed request, milliseconds (PostgreSQL's own processes not included) */
+  cpuMsPerRequest: number
+  /** cores the server process kept busy on average: well under 1 on a shared machine means it waited for CPU */
+  serverCores: number
+}
+
+type RawResult = Omit<LoadResult, 'cpuMsPerRequest' | 'serverCores'>
+
+export function chooseTool(forced: Tool | undefined): Tool {
+  return forced ?? (wrkAvailable() ? 'wrk' : 'autocannon')
+}
+
+/** The body of the next request of this spec, taking a fresh request number. */
+export function nextBody(body: BodySpec): string {
+  const n = body.counter.next++
+  return body.kind === 'create' ? createBody(body.pools, n, body.size) : updateBody(body.pools, n, body.size, body.seeded)
+}
+
+/** Runs unrecorded load for `warmup` seconds, then records `duration` seconds of it. */
+export async function measure(
+  tool: Tool,
+  spec: LoadSpec,
+  server: { cpuSeconds(): number },
+  connections: number,
+  warmup: number,
+  duration: number,
+): Promise<LoadResult> {
+  const run = tool === 'wrk' ? runWrk : runAutocannon
+  await run(spec, connections, warmup)
+  const cpuBefore = server.cpuSeconds()
+  const result = await run(spec, connections, duration)
+  const cpu = server.cpuSeconds() - cpuBefore
+  return { ...result, cpuMsPerRequest: (cpu * 1000) / result.requests, serverCores: cpu / result.seconds }
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+async function runAutocannon(spec: LoadSpec, connections: number, seconds: number): Promise<RawResult> {
+  const body = spec.body
+  // autocannon's own latency histogram counts whole milliseconds; record each response's time
+  // (a float, ms) here instead, for sub-millisecond percentiles.
+  const latencies: number[] = []
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: spec.url,
+        method: spec.method,
+        headers: spec.headers,
+        connections,
+        duration: seconds,
+        ...(body ? { requests: [{ setupRequest: (request) => ({ ...request, body: nextBody(body) }) }] } : {}),
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    )
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+  })
+  const sorted = Float64Array.from(latencies).sort()
+  const requests = result.requests.total
+  return {
+    tool: 'autocannon',
+    requests,
+    seconds: result.duration,
+    rps: requests / result.duration,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  }
+}

@@ -1,0 +1,122 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+
+// The servers under load run in child processes of their own, so the load generator (in this
+// process) never shares their event loop: what is measured is what a client would see.
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+export interface RunningServer {
+  origin: string
+  /** CPU time the server process has used so far (user + system, all threads), seconds; NaN off Linux */
+  cpuSeconds(): number
+  stop(): Promise<void>
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
+
+/**
+ * Reads a process's CPU time from /proc. Unlike req/s, CPU per request hardly changes when other
+ * work shares the machine, so it still compares runs made on a busy box.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // fields after the parenthesised command name: state is the first, utime the 12th, stime the 13th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+  } catch {
+    return NaN
+  }
+}
+
+/** Stderr (and stray stdout) lines a child may print before the run mentions them; more are counted. */
+const ECHOED_LINES = 20
+
+/** Resolves with the first stdout line matching `ready`; rejects if the child exits first. */
+function started(child: ChildProcess, name: string, ready: RegExp): Promise<RegExpMatchArray> {
+  let echoed = 0
+  const echo = (line: string) => {
+    if (echoed++ < ECHOED_LINES) process.stderr.write(`  [${name}] ${line}\n`)
+    else if (echoed === ECHOED_LINES + 1) process.stderr.write(`  [${name}] (further output not shown)\n`)
+  }
+  return new Promise((resolve, reject) => {
+    let ok = false
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = ok ? null : ready.exec(line)
+      if (match) {
+        ok = true
+        resolve(match)
+      } else if (ok) {
+        // after start-up, anything the server prints is a warning or an error: show it
+        echo(line)
+      }
+    })
+    createInterface({ input: child.stderr! }).on('line', echo)
+    child.once('exit', (code, signal) => {
+      if (!ok) reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`))
+    })
+  })
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000)
+      child.once('exit', () => {
+        clearTimeout(force)
+        resolve()
+      })
+      child.kill('SIGTERM')
+    })
+}
+
+export interface ClienteleOptions {
+  databaseUrl: string
+  schema?: string
+  /** extra node flags, e.g. --cpu-prof */
+  nodeFlags?: string[]
+}
+
+/** `clientele serve` as production runs it: a fresh node process, configured by environment. */
+export async function startClientele(options: ClienteleOptions): Promise<RunningServer> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+  }
+  delete env.DATABASE_SCHEMA
+  delete env.ADMIN_TOKEN
+  if (options.schema) env.DATABASE_SCHEMA = options.schema
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), 'bin/clientele.js', 'serve'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  // the last line `serve` prints at start-up; anything after it is a warning or an error
+  const match = await started(child, 'clientele', /^API docs: (http:\/\/\S+)\/docs$/)
+  return { origin: match[1]!, cpuSeconds: () => cpuSeconds(child.pid), stop: stopper(child) }
+}
+
+/** A captured HTTP response, as the bare server replays it. */
+export interface CapturedResponse {
+  status: number
+  headers: Record<string, string>
+  body: Buffer
+}
+
+/** The bare `node:http` server (bench/bare-server.ts), answering every request with `response`. */
+export async function startBareServer(response: CapturedResponse): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  child.stdin!.end(JSON.stringify({ status: response.status, headers: response.headers, body: response.body.toString('base64') }))
+  const match = await started(child, 'bare', /^listening (\d+)$/)
+  return { origin: `http://127.0.0.1:${match[1]}`, cpuSeconds: () => cpuSeconds(child.pid), stop: stopper(child) }
+}

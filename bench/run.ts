@@ -1,0 +1,185 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadBenchConfig, type Backend, type BenchConfig } from './config.js'
+import { loadPools } from './fake-customers.js'
+import { chooseTool, measure, nextBody, type LoadSpec, type Tool } from './load.js'
+import { REPO_ROOT, startBareServer, startClientele, type CapturedResponse, type RunningServer } from './processes.js'
+import { summarizeProfile } from './profile-summary.js'
+import { checkTargets, formatResults, formatTargets, writeResults, type Row } from './report.js'
+import { BATCH, SCENARIOS, type Scenario } from './scenarios.js'
+import { seedStore, type SeededStore } from './seed.js'
+
+// `npm run bench`: for each backend, seed a store, start `clientele serve` in a child process,
+// and measure each scenario against it and against a bare node:http server replaying the same
+// response bytes. Prints a table and the targets, and records the run in bench/results/.
+
+const print = (line = '') => process.stdout.write(`${line}\n`)
+const PROFILE_DIR = join(REPO_ROOT, 'bench', 'results', 'profiles')
+
+/** One request, its response kept byte for byte for the bare server. */
+async function capture(spec: LoadSpec): Promise<CapturedResponse> {
+  const response = await fetch(spec.url, {
+    method: spec.method,
+    headers: spec.headers,
+    ...(spec.body ? { body: nextBody(spec.body) } : {}),
+  })
+  const body = Buffer.from(await response.arrayBuffer())
+  if (response.status !== 200) {
+    throw new Error(`${spec.method} ${spec.url} answered ${response.status}: ${body.toString('utf8').slice(0, 500)}`)
+  }
+  return { status: response.status, headers: Object.fromEntries(response.headers), body }
+}
+
+async function runScenario(scenario: Scenario, store: SeededStore, server: RunningServer, config: BenchConfig, tool: Tool, counter: { next: number }): Promise<Row> {
+  const path = `/stores/${store.storeHash}/v3${scenario.path(store)}`
+  const spec: LoadSpec = {
+    url: `${server.origin}${path}`,
+    method: scenario.method,
+    headers: {
+      'x-auth-token': store.token,
+      accept: 'application/json',
+      ...(scenario.body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(scenario.body ? { body: { kind: scenario.body, size: BATCH, seeded: store.customers, pools: loadPools(), counter } } : {}),
+  }
+  const load1 = loadavg()[0]!
+  const captured = await capture(spec)
+  const clientele = await measure(tool, spec, server, config.connections, config.warmup, config.duration)
+  const bareServer = await startBareServer(captured)
+  let bare
+  try {
+    bare = await measure(tool, { ...spec, url: `${bareServer.origin}${path}` }, bareServer, config.connections, config.warmup, config.duration)
+  } finally {
+    await bareServer.stop()
+  }
+  const row: Row = {
+    scenario: scenario.key,
+    label: scenario.label,
+    backend: store.backend,
+    clientele,
+    bare,
+    ratio: clientele.rps / bare.rps,
+    responseBytes: captured.body.length,
+    load1,
+    ...(scenario.body ? { customersPerSecond: clientele.rps * BATCH } : {}),
+  }
+  print(
+    `  ${row.label.padEnd(22)} ${Math.round(clientele.rps).toString().padStart(6)} req/s  p99 ${clientele.p99.toFixed(2).padStart(6)} ms` +
+      `  ${clientele.cpuMsPerRequest.toFixed(3)} cpu-ms/req | bare ${Math.round(bare.rps).toString().padStart(6)} req/s` +
+      `  ${bare.cpuMsPerRequest.toFixed(3)} cpu-ms/req -> ${row.ratio.toFixed(2)} x  (load avg ${load1.toFixed(1)})`,
+  )
+  return row
+}
+
+async function benchBackend(store: SeededStore, config: BenchConfig, tool: Tool, scenarios: Scenario[]): Promise<{ rows: Row[]; profile?: string }> {
+  // Node writes one profile per thread (tsx's module loader has one of its own), so each server
+  // gets a directory and the largest file, the main thread's, is the one summarised.
+  const profileDir = join(PROFILE_DIR, `${new Date().toISOString().replace(/[:.]/g, '-')}-${store.backend}`)
+  if (config.profile) mkdirSync(profileDir, { recursive: true })
+  const server = await startClientele({
+    databaseUrl: store.databaseUrl,
+    ...(store.schema ? { schema: store.schema } : {}),
+    ...(config.profile ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
+  })
+  const rows: Row[] = []
+  try {
+    // one counter per database: every created email of the run is new to it
+    const counter = { next: 0 }
+    for (const scenario of scenarios) rows.push(await runScenario(scenario, store, server, config, tool, counter))
+  } finally {
+    await server.stop()
+  }
+  if (!config.profile) return { rows }
+  const largest = readdirSync(profileDir)
+    .map((name) => join(profileDir, name))
+    .sort((a, b) => statSync(b).size - statSync(a).size)[0]
+  if (!largest) return { rows }
+  print(`  CPU profile of the server: ${largest}`)
+  print(summarizeProfile(largest).replace(/^/gm, '    '))
+  return { rows, profile: largest }
+}
+
+function describe(config: BenchConfig): Record<string, unknown> {
+  const url = config.postgresUrl ? new URL(config.postgresUrl) : undefined
+  if (url) url.password = ''
+  return { ...config, postgresUrl: url?.toString() }
+}
+
+async function main(): Promise<void> {
+  const config = loadBenchConfig()
+  const tool = chooseTool(config.tool)
+  const scenarios = SCENARIOS.filter((s) => !config.scenarios || config.scenarios.includes(s.key))
+  const startedAt = new Date()
+  print(`Clientele benchmark, ${startedAt.toISOString()}`)
+  print(`  node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`)
+  print(`  load: ${tool}, ${config.connections} connections, ${config.warmup} s warm-up + ${config.duration} s per measurement`)
+  print(`  store: ${config.customers.toLocaleString('en-US')} seeded customers`)
+  const [load1] = loadavg()
+  print(`  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  // Other work on the machine takes CPU from the servers and the load generator alike: req/s and
+  // latency suffer, CPU per request much less.
+  if (load1! > cpus().length / 2) print('  WARNING: the machine is busy; req/s and latencies will read low (compare cpu ms/req)')
+
+  const tempDir = mkdtempSync(join(tmpdir(), 'clientele-bench-'))
+  const rows: Row[] = []
+  const backends: Record<string, unknown>[] = []
+  try {
+    for (const backend of ['sqlite', 'postgres'] as Backend[]) {
+      print()
+      if (!config.backends.includes(backend)) {
+        print(`${backend}: skipped (not in BENCH_BACKENDS)`)
+        backends.push({ backend, skipped: 'not in BENCH_BACKENDS' })
+        continue
+      }
+      if (backend === 'postgres' && !config.postgresUrl) {
+        print('postgres: SKIPPED: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to measure PostgreSQL')
+        backends.push({ backend, skipped: 'no BENCH_DATABASE_URL or TEST_DATABASE_URL' })
+        continue
+      }
+      print(`${backend}: seeding ${config.customers.toLocaleString('en-US')} customers ...`)
+      const store = await seedStore(backend, config, tempDir)
+      print(
+        `  seeded in ${store.insertSeconds.toFixed(1)} s (${Math.round(store.customers / store.insertSeconds).toLocaleString('en-US')} customers/s` +
+          ` through createCustomers; fake data made in ${store.generateSeconds.toFixed(1)} s)`,
+      )
+      print(`  filtered GET: company:in="${store.filterCompany.name}" (${store.filterCompany.customers} customers)`)
+      const result = await benchBackend(store, config, tool, scenarios)
+      rows.push(...result.rows)
+      backends.push({
+        backend,
+        database: backend === 'sqlite' ? 'temporary file' : `schema ${store.schema}`,
+        customers: store.customers,
+        seedSeconds: store.insertSeconds,
+        generateSeconds: store.generateSeconds,
+        filterCompany: store.filterCompany,
+        ...(result.profile ? { profile: result.profile } : {}),
+      })
+    }
+  } finally {
+    rmSync(tempDir, { recursive: true, force: true })
+  }
+
+  const targets = checkTargets(rows)
+  print()
+  print(formatResults(rows))
+  print()
+  print('Targets (reported, not enforced):')
+  print(formatTargets(targets))
+  const file = writeResults(startedAt, {
+    startedAt: startedAt.toISOString(),
+    loadAverageAtStart: loadavg(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    tool,
+    config: describe(config),
+    backends,
+    rows,
+    targets,
+  })
+  print()
+  print(`Results written to ${file}`)
+}
+
+await main()

@@ -1,0 +1,175 @@
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
+import { applyFilters } from '../../core/filters.js'
+import { addToCounter } from '../../db/counters.js'
+import { MAX_INTEGER, type Database, type MetafieldTable } from '../../db/schema.js'
+import { visibleTo, type MetafieldAccount } from './permissions.js'
+import type { ParentTable } from './resource.js'
+import { METAFIELD_FILTERS } from './schemas.js'
+
+export type MetafieldRow = Selectable<MetafieldTable>
+export type NewMetafieldRow = Insertable<MetafieldTable>
+
+/** Where a list looks: one resource type, and one resource of it or all of them. */
+export interface ListScope {
+  account: MetafieldAccount
+  resourceType: string
+  resourceId?: string
+}
+
+/**
+ * Serialises the store's metafield writers until the transaction ends (on PostgreSQL, the row
+ * lock of a counter; SQLite runs one write transaction at a time anyway), so that limit and
+ * uniqueness checks read a state no one else is changing, and a customer cannot be deleted
+ * between the check that it exists and the insert of its metafield.
+ */
+export async function lockStoreMetafields(db: Kysely<Database>, storeId: number): Promise<void> {
+  await addToCounter(db, storeId, 'metafields.lock', 0)
+}
+
+function matching(db: Kysely<Database>, scope: ListScope, query: Record<string, unknown>) {
+  let qb = db
+    .selectFrom('metafields')
+    .where('store_id', '=', scope.account.storeId)
+    .where('resource_type', '=', scope.resourceType)
+  if (scope.resourceId !== undefined) qb = qb.where('resource_id', '=', scope.resourceId)
+  return applyFilters(visibleTo(qb, scope.account), METAFIELD_FILTERS, query)
+}
+
+export function filteredMetafields(db: Kysely<Database>, scope: ListScope, query: Record<string, unknown>) {
+  return matching(db, scope, query).selectAll()
+}
+
+export async function countMetafields(db: Kysely<Database>, scope: ListScope, query: Record<string, unknown>): Promise<number> {
+  const row = await matching(db, scope, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Ids a metafield could have; any other matches nothing, and PostgreSQL refuses ids beyond int4. */
+function possibleIds(ids: readonly number[]): number[] {
+  return [...new Set(ids)].filter((id) => Number.isInteger(id) && id >= 1 && id <= MAX_INTEGER)
+}
+
+export async function findMetafields(db: Kysely<Database>, storeId: number, resourceType: string, ids: readonly number[]): Promise<MetafieldRow[]> {
+  const possible = possibleIds(ids)
+  if (possible.length === 0) return []
+  return db
+    .selectFrom('metafields')
+    .selectAll()
+    .where('store_id', '=', storeId)
+    .where('resource_type', '=', resourceType)
+    .where('id', 'in', possible)
+    .execute()
+}
+
+/** Which of these resources exist (ids as stored text). */
+export async function existingResources(db: Kysely<Database>, storeId: number, table: ParentTable, ids: readonly string[]): Promise<Set<string>> {
+  const possible = possibleIds(ids.filter((id) => /^\d{1,10}$/.test(id)).map(Number))
+  if (possible.length === 0) return new Set()
+  const rows = await db.selectFrom(table).select('id').where('store_id', '=', storeId).where('id', 'in', possible).execute()
+  return new Set(rows.map((row) => String(row.id)))
+}
+
+/** What must be unique among one owner's metafields of one resource type: resource, namespace and key. */
+export function identity(resourceId: string, namespace: string, key: string): string {
+  return JSON.stringify([resourceId, namespace, key])
+}
+
+/** The identities of an owner's metafields on these resources. */
+export async function ownedIdentities(
+  db: Kysely<Database>,
+  storeId: number,
+  resourceType: string,
+  resourceIds: readonly string[],
+  owner: string,
+): Promise<Set<string>> {
+  if (resourceIds.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('metafields')
+    .select(['resource_id', 'namespace', 'key'])
+    .where('store_id', '=', storeId)
+    .where('resource_type', '=', resourceType)
+    .where('resource_id', 'in', [...resourceIds])
+    .where('owner_client_id', '=', owner)
+    .execute()
+  return new Set(rows.map((row) => identity(row.resource_id, row.namespace, row.key)))
+}
+
+export interface ResourceCount {
+  /** the owner's metafields on the resource */
+  owned: number
+  /** all metafields on the resource */
+  total: number
+}
+
+export async function countsByResource(
+  db: Kysely<Database>,
+  storeId: number,
+  resourceType: string,
+  resourceIds: readonly string[],
+  owner: string,
+): Promise<Map<string, ResourceCount>> {
+  const counts = new Map<string, ResourceCount>(resourceIds.map((id) => [id, { owned: 0, total: 0 }]))
+  if (resourceIds.length === 0) return counts
+  const rows = await db
+    .selectFrom('metafields')
+    .select(['resource_id', 'owner_client_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('store_id', '=', storeId)
+    .where('resource_type', '=', resourceType)
+    .where('resource_id', 'in', [...resourceIds])
+    .groupBy(['resource_id', 'owner_client_id'])
+    .execute()
+  for (const row of rows) {
+    const count = counts.get(row.resource_id)!
+    count.total += Number(row.n)
+    if (row.owner_client_id === owner) count.owned += Number(row.n)
+  }
+  return counts
+}
+
+/** Whether the owner already has another metafield with this namespace and key on the resource. */
+export async function identityTaken(
+  db: Kysely<Database>,
+  row: Pick<MetafieldRow, 'id' | 'store_id' | 'resource_type' | 'resource_id' | 'owner_client_id'>,
+  namespace: string,
+  key: string,
+): Promise<boolean> {
+  const found = await db
+    .selectFrom('metafields')
+    .select('id')
+    .where('store_id', '=', row.store_id)
+    .where('resource_type', '=', row.resource_type)
+    .where('resource_id', '=', row.resource_id)
+    .where('owner_client_id', '=', row.owner_client_id)
+    .where('namespace', '=', namespace)
+    .where('key', '=', key)
+    .where('id', '<>', row.id)
+    .executeTakeFirst()
+  return found !== undefined
+}
+
+/** Inserts metafields; returns the stored rows, in no particular order. */
+export async function insertMetafields(db: Kysely<Database>, rows: NewMetafieldRow[]): Promise<MetafieldRow[]> {
+  if (rows.length === 0) return []
+  return db.insertInto('metafields').values(rows).returningAll().execute()
+}
+
+export async function updateMetafield(db: Kysely<Database>, id: number, changes: Updateable<MetafieldTable>): Promise<void> {
+  await db.updateTable('metafields').set(changes).where('id', '=', id).execute()
+}
+
+export async function deleteMetafields(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
+  const possible = possibleIds(ids)
+  if (possible.length === 0) return
+  await db.deleteFrom('metafields').where('id', 'in', possible).execute()
+}
+
+/** Deletes every metafield of these resources, whoever owns it. */
+export async function deleteResourceMetafields(db: Kysely<Database>, storeId: number, resourceType: string, resourceIds: readonly string[]): Promise<void> {
+  if (resourceIds.length === 0) return
+  await db
+    .deleteFrom('metafields')
+    .where('store_id', '=', storeId)
+    .where('resource_type', '=', resourceType)
+    .where('resource_id', 'in', [...resourceIds])
+    .execute()
+}
