@@ -31,7 +31,9 @@ const UNIX = /^\d{1,13}$/
  * unless it carries an offset) or a Unix timestamp in seconds or, above 10^11, milliseconds.
  * Returns undefined when the text is none of these.
  */
-export function parseDateFilter(text: string): DateBound | undefined {
+export function parseDateFilter(raw: string): DateBound | undefined {
+  // An unencoded `+` of an offset (`...T11:34:00+02:00`) reaches us as a space.
+  const text = raw.replace(/ (\d{2}:?\d{2})$/, '+$1')
   const day = DAY.exec(text)
   if (day) {
     const start = new Date(`${text}T00:00:00Z`)

@@ -1,0 +1,59 @@
+import type { Command } from 'commander'
+import { ALL_SCOPES } from '../core/scopes.js'
+import * as stores from '../stores/service.js'
+import { jsonOption, print, withDatabase } from './shared.js'
+
+export function registerTokenCommands(program: Command): void {
+  const tokensCommand = program.command('tokens').description('manage API accounts and their tokens')
+
+  tokensCommand
+    .command('create')
+    .requiredOption('--store <hash>', 'the store the token works on')
+    .option('--scopes <list>', `comma-separated scopes (default: all of ${ALL_SCOPES.join(',')})`)
+    .option('--client-id <id>', 'the account client id (default: random)')
+    .option('--name <name>', 'display name')
+    .addOption(jsonOption())
+    .action((options: { store: string; scopes?: string; clientId?: string; name?: string; json?: boolean }) =>
+      withDatabase(async (db) => {
+        const scopes = options.scopes ? options.scopes.split(',').map((s) => s.trim()).filter(Boolean) : ALL_SCOPES
+        const account = await stores.createAccount(db, {
+          storeHash: options.store,
+          scopes,
+          ...(options.clientId ? { clientId: options.clientId } : {}),
+          ...(options.name ? { name: options.name } : {}),
+        })
+        if (options.json) {
+          print(JSON.stringify(account))
+          return
+        }
+        print(`client id:    ${account.client_id}`)
+        print(`access token: ${account.access_token}`)
+        print(`scopes:       ${account.scopes.join(' ')}`)
+      }),
+    )
+
+  tokensCommand
+    .command('list')
+    .option('--store <hash>', 'only this store')
+    .addOption(jsonOption())
+    .action((options: { store?: string; json?: boolean }) =>
+      withDatabase(async (db) => {
+        const accounts = await stores.listAccounts(db, options.store)
+        if (options.json) {
+          print(JSON.stringify(accounts))
+          return
+        }
+        for (const a of accounts) print(`${a.client_id}\t${a.store_hash}\t${a.scopes.join(',')}\t${a.name}`)
+      }),
+    )
+
+  tokensCommand
+    .command('revoke <client_id>')
+    .description('revoke an API account: its token stops working at once')
+    .action((clientId: string) =>
+      withDatabase(async (db) => {
+        await stores.revokeAccount(db, clientId)
+        print(`revoked ${clientId}`)
+      }),
+    )
+}
