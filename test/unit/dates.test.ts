@@ -15,6 +15,7 @@ describe('parseDateFilter', () => {
     ['a date-time with an offset', '2024-05-14T11:34:00+02:00', at('2024-05-14T09:34:00Z')],
     ['a date-time with a negative offset', '2024-05-14T04:34:00-05:00', at('2024-05-14T09:34:00Z')],
     ['a date-time with an offset without a colon', '2024-05-14T11:34:00+0200', at('2024-05-14T09:34:00Z')],
+    ['an offset whose unencoded + arrived as a space', '2024-05-14T11:34:00 02:00', at('2024-05-14T09:34:00Z')],
     ['a date-time with milliseconds, to its second', '2024-05-14T09:34:00.999Z', at('2024-05-14T09:34:00Z')],
     ['a Unix timestamp in seconds', '1715679240', at('2024-05-14T09:34:00Z')],
     ['a Unix timestamp in milliseconds', '1715679240000', at('2024-05-14T09:34:00Z')],
