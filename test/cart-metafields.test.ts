@@ -69,6 +69,14 @@ describe.each(BACKENDS)('%s: cart metafields', (backend) => {
       expect(res.body.data).toEqual([created])
     })
 
+    it('reads a urn:uuid: spelling as the same cart', async () => {
+      const store = await t.newStore()
+      const cart = randomCartId()
+      const created = await createMetafield(store, `/carts/urn:uuid:${cart}/metafields`)
+      expect(created.resource_id).toBe(cart)
+      expect((await store.request('GET', `/carts/${cart}/metafields/${created.id}`)).body.data).toEqual(created)
+    })
+
     it('answers 409 to a second metafield of the same account with the same namespace and key on the cart', async () => {
       const store = await t.newStore()
       const cart = randomCartId()

@@ -187,6 +187,14 @@ describe.each(BACKENDS)('%s: customer metafields', (backend) => {
       expect(read.body.data.value).toHaveLength(65535)
     })
 
+    it('answers 422 to a value that is not a string (no coercion)', async () => {
+      const store = await t.newStore()
+      const customer = await createCustomer(store)
+      const res = await store.request('POST', `/customers/${customer}/metafields`, newMetafield({ value: 5 }))
+      expect(res.status).toBe(422)
+      expect(res.body).toEqual(invalid({ value: 'must be a string' }))
+    })
+
     it('answers 422 when the customer id in the path is not an integer', async () => {
       const store = await t.newStore()
       const res = await store.request('POST', '/customers/abc/metafields', newMetafield())
@@ -218,6 +226,15 @@ describe.each(BACKENDS)('%s: customer metafields', (backend) => {
       expect(res.status).toBe(403)
       expect(res.body).toEqual(MISSING_SCOPE)
       expect((await store.request('GET', '/customers/metafields')).body.data).toEqual([])
+    })
+
+    it('answers 403 to a token with only the stored payment instruments scope', async () => {
+      const store = await t.newStore()
+      const customer = await createCustomer(store)
+      const instruments = await store.tokenWith([SCOPES.storedInstruments])
+      const res = await store.request('POST', `/customers/${customer}/metafields`, newMetafield(), { token: instruments })
+      expect(res.status).toBe(403)
+      expect(res.body).toEqual(MISSING_SCOPE)
     })
 
     it('answers 403 to a token with only the cart scopes', async () => {

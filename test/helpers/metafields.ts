@@ -80,7 +80,7 @@ export async function createMetafield(
   path: string,
   body: Record<string, unknown> = newMetafield(),
   token?: string,
-): Promise<Record<string, any>> {
+): Promise<Record<string, any> & { id: number }> {
   const res = await store.request('POST', path, body, token === undefined ? {} : { token })
   expect(res.status).toBe(200)
   return res.body.data

@@ -149,14 +149,13 @@ export async function deleteItems(
     const failures: ItemFailure[] = []
     for (const id of unique) {
       const row = rows.get(id)
-      const refusal = row && deleteRefusal(row, account)
       if (!row || !canSee(row, account) || (resourceId !== undefined && row.resource_id !== resourceId)) {
         failures.push(failure(id, resourceNotFound(), METAFIELD_MISSING))
-      } else if (refusal) {
-        failures.push(failure(id, refusal))
-      } else {
-        deleted.push(id)
+        continue
       }
+      const refusal = deleteRefusal(row, account)
+      if (refusal) failures.push(failure(id, refusal))
+      else deleted.push(id)
     }
     await q.deleteMetafields(trx, deleted)
     return { data: deleted, failures, total: unique.length }
