@@ -42,6 +42,8 @@ export interface LoadResult {
   errors: number
   /** responses with a status outside 2xx (wrk: 4xx and 5xx) */
   non2xx: number
+  /** responses by status code (autocannon only) */
+  statuses?: Record<string, number>
   /** server process CPU per completed request, milliseconds (PostgreSQL's own processes not included) */
   cpuMsPerRequest: number
   /** cores the server process kept busy on average: well under 1 on a shared machine means it waited for CPU */
@@ -112,5 +114,6 @@ async function runAutocannon(spec: LoadSpec, connections: number, seconds: numbe
     p99: percentile(sorted, 99),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count ?? 0])),
   }
 }

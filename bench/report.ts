@@ -18,8 +18,12 @@ export interface Row {
   customersPerSecond?: number
   /** bytes of the response the bare server replayed */
   responseBytes: number
+  /** connections used (BENCH_CONNECTIONS, or fewer where the API caps concurrency) */
+  connections: number
   /** the machine's 1-minute load average as the scenario began: other work skews the figures */
   load1: number
+  /** when requests failed: the status and start of the body of one more such request */
+  failureSample?: string
 }
 
 export interface TargetCheck {

@@ -9,6 +9,7 @@ import { summarizeProfile } from './profile-summary.js'
 import { checkTargets, formatResults, formatTargets, writeResults, type Row } from './report.js'
 import { BATCH, SCENARIOS, type Scenario } from './scenarios.js'
 import { seedStore, type SeededStore } from './seed.js'
+import { benchTwoNodes, type TwoNodeRow } from './two-nodes.js'
 
 // `npm run bench`: for each backend, seed a store, start `clientele serve` in a child process,
 // and measure each scenario against it and against a bare node:http server replaying the same
@@ -31,6 +32,12 @@ async function capture(spec: LoadSpec): Promise<CapturedResponse> {
   return { status: response.status, headers: Object.fromEntries(response.headers), body }
 }
 
+/** When a measurement saw non-2xx answers: what one more request of the kind gets now. */
+async function failureSample(spec: LoadSpec): Promise<string> {
+  const response = await fetch(spec.url, { method: spec.method, headers: spec.headers, ...(spec.body ? { body: nextBody(spec.body) } : {}) })
+  return `${response.status} ${(await response.text()).slice(0, 300)}`
+}
+
 async function runScenario(scenario: Scenario, store: SeededStore, server: RunningServer, config: BenchConfig, tool: Tool, counter: { next: number }): Promise<Row> {
   const path = `/stores/${store.storeHash}/v3${scenario.path(store)}`
   const spec: LoadSpec = {
@@ -43,13 +50,15 @@ async function runScenario(scenario: Scenario, store: SeededStore, server: Runni
     },
     ...(scenario.body ? { body: { kind: scenario.body, size: BATCH, seeded: store.customers, pools: loadPools(), counter } } : {}),
   }
+  const connections = Math.min(config.connections, scenario.maxConnections ?? Infinity)
   const load1 = loadavg()[0]!
   const captured = await capture(spec)
-  const clientele = await measure(tool, spec, server, config.connections, config.warmup, config.duration)
+  const clientele = await measure(tool, spec, server, connections, config.warmup, config.duration)
+  const failure = clientele.non2xx > 0 ? await failureSample(spec) : undefined
   const bareServer = await startBareServer(captured)
   let bare
   try {
-    bare = await measure(tool, { ...spec, url: `${bareServer.origin}${path}` }, bareServer, config.connections, config.warmup, config.duration)
+    bare = await measure(tool, { ...spec, url: `${bareServer.origin}${path}` }, bareServer, connections, config.warmup, config.duration)
   } finally {
     await bareServer.stop()
   }
@@ -61,7 +70,9 @@ async function runScenario(scenario: Scenario, store: SeededStore, server: Runni
     bare,
     ratio: clientele.rps / bare.rps,
     responseBytes: captured.body.length,
+    connections,
     load1,
+    ...(failure ? { failureSample: failure } : {}),
     ...(scenario.body ? { customersPerSecond: clientele.rps * BATCH } : {}),
   }
   print(
@@ -69,6 +80,7 @@ async function runScenario(scenario: Scenario, store: SeededStore, server: Runni
       `  ${clientele.cpuMsPerRequest.toFixed(3)} cpu-ms/req | bare ${Math.round(bare.rps).toString().padStart(6)} req/s` +
       `  ${bare.cpuMsPerRequest.toFixed(3)} cpu-ms/req -> ${row.ratio.toFixed(2)} x  (load avg ${load1.toFixed(1)})`,
   )
+  if (failure) print(`    a failing request, sent again after the measurement: ${failure}`)
   return row
 }
 
@@ -124,6 +136,7 @@ async function main(): Promise<void> {
   const tempDir = mkdtempSync(join(tmpdir(), 'clientele-bench-'))
   const rows: Row[] = []
   const backends: Record<string, unknown>[] = []
+  let twoNodes: TwoNodeRow[] = []
   try {
     for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       print()
@@ -146,6 +159,7 @@ async function main(): Promise<void> {
       print(`  filtered GET: company:in="${store.filterCompany.name}" (${store.filterCompany.customers} customers)`)
       const result = await benchBackend(store, config, tool, scenarios)
       rows.push(...result.rows)
+      if (backend === 'postgres') twoNodes = await benchTwoNodes(store, config, tool)
       backends.push({
         backend,
         database: backend === 'sqlite' ? 'temporary file' : `schema ${store.schema}`,
@@ -176,6 +190,7 @@ async function main(): Promise<void> {
     config: describe(config),
     backends,
     rows,
+    twoNodes,
     targets,
   })
   print()

@@ -4,16 +4,32 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import adminRoutes from './admin/routes.js'
 import auth from './core/auth.js'
+import { clientError } from './core/client-errors.js'
+import { MemoryCounterStore, type CounterStore } from './core/counter-store.js'
 import { systemClock, type Clock } from './core/dates.js'
 import { frameworkError, installErrorHandling } from './core/error-handler.js'
+import health from './core/health.js'
 import { installHttpConventions, installTextGuard, RequestLog } from './core/http.js'
+import { DEFAULT_MAX_JSON_DEPTH } from './core/json-depth.js'
+import limits from './core/limits.js'
+import metrics from './core/metrics.js'
 import openapi, { withErrorResponses } from './core/openapi.js'
+import { installSecurityHeaders } from './core/security-headers.js'
 import { validatorCompiler } from './core/validation.js'
 import dbPlugin from './db/plugin.js'
 import type { Database } from './db/schema.js'
+import addresses from './resources/addresses/routes.js'
+import attributeValues from './resources/attribute-values/routes.js'
+import attributes from './resources/attributes/routes.js'
+import consent from './resources/consent/routes.js'
+import customerSettings from './resources/customer-settings/routes.js'
 import customers from './resources/customers/routes.js'
+import formFieldValues from './resources/form-field-values/routes.js'
 import { METAFIELD_RESOURCES } from './resources/metafields/resources.js'
 import { metafieldRoutes } from './resources/metafields/routes.js'
+import storedInstruments from './resources/stored-instruments/routes.js'
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './resources/validate-credentials/limits.js'
+import validateCredentials from './resources/validate-credentials/routes.js'
 
 export interface AppOptions {
   db: Kysely<Database>
@@ -26,6 +42,38 @@ export interface AppOptions {
   bodyLimit?: number
   /** destroy `db` when the app closes */
   closeDatabase?: boolean
+  /** PostgreSQL: the schema of Clientele's tables, for the readiness check's migration lookup */
+  databaseSchema?: string
+  /** quota and concurrency counters: in memory unless given (the server passes Redis when REDIS_URL is set) */
+  counters?: CounterStore
+  /** deepest nesting of objects and arrays a JSON body may have (deeper: 400) */
+  maxJsonDepth?: number
+  /** socket timeouts; Node's and Fastify's defaults when not given */
+  timeouts?: ServerTimeouts
+  /** /metrics also reports the Node process (CPU, memory, event loop, GC) */
+  processMetrics?: boolean
+  /** failed validate-credentials attempts allowed per email and per client address */
+  loginLimits?: LoginLimits
+}
+
+/** Milliseconds; 0 turns one off. */
+export interface ServerTimeouts {
+  /** a socket with no traffic either way for this long is closed */
+  connectionTimeout: number
+  /** an idle keep-alive connection waits this long for the client's next request */
+  keepAliveTimeout: number
+  /** a client has this long to send a whole request, headers and body (then 408) */
+  requestTimeout: number
+}
+
+/** Fastify's timeout options; Node checks request timeouts every `connectionsCheckingInterval`, so it follows the timeout. */
+function timeoutOptions(timeouts: ServerTimeouts | undefined) {
+  if (!timeouts) return {}
+  const { connectionTimeout, keepAliveTimeout, requestTimeout } = timeouts
+  const http = requestTimeout > 0
+    ? { headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeout / 4))) }
+    : undefined
+  return { connectionTimeout, keepAliveTimeout, requestTimeout, ...(http ? { http } : {}) }
 }
 
 export const API_PREFIX = '/stores/:store_hash/v3'
@@ -38,24 +86,39 @@ export function buildApp(options: AppOptions) {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     // A caller's X-Request-Id is kept (so logs join up across services), else a UUID: unique across processes.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    ...timeoutOptions(options.timeouts),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
   installErrorHandling(app)
-  installHttpConventions(app)
+  installHttpConventions(app, { maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH })
   installTextGuard(app)
+  installSecurityHeaders(app)
+  app.decorate('counters', options.counters ?? new MemoryCounterStore())
 
   app.register(dbPlugin, { db: options.db, clock: options.clock ?? systemClock, closeWithApp: options.closeDatabase ?? false })
   app.register(openapi)
+  app.register(metrics, { processMetrics: options.processMetrics ?? false })
+  app.register(health, options.databaseSchema ? { databaseSchema: options.databaseSchema } : {})
 
   // The BigCommerce API: every resource, under the store prefix, behind X-Auth-Token.
   app.register(async (api) => {
     api.register(auth)
+    api.register(limits)
     api.addHook('onRoute', withErrorResponses)
     api.register(customers)
+    api.register(addresses)
+    api.register(attributes)
+    api.register(attributeValues)
+    api.register(formFieldValues)
+    api.register(customerSettings)
+    api.register(validateCredentials, { limits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS })
+    api.register(consent)
+    api.register(storedInstruments)
     for (const resource of METAFIELD_RESOURCES) api.register(metafieldRoutes(resource))
   }, { prefix: API_PREFIX })
 

@@ -1,7 +1,8 @@
 import { buildApp } from './app.js'
 import type { Config } from './core/config.js'
+import { RedisCounterStore } from './core/redis-counter-store.js'
 import { openDatabase } from './db/connect.js'
-import { migrateToLatest } from './db/migrate.js'
+import { migrateToLatest, migrationsCurrent } from './db/migrate.js'
 import { countStores, createDevStore, StoreAdminError, type CreatedAccount } from './stores/service.js'
 
 // `clientele serve`: open and migrate the database, create the dev store on first start, listen,
@@ -14,16 +15,29 @@ export async function serve(config: Config, print: Print = (line) => process.std
     poolSize: config.poolSize,
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
   })
-  await migrateToLatest(db, schema)
-  const account = await firstStartAccount(db)
+  // Several nodes may start at once: Kysely's migration lock lets one migrate and the others wait.
+  // With MIGRATE_ON_START=false a release runs `clientele migrate` once instead, and a node that
+  // starts before it has run stays unready (/readyz 503) until it has.
+  if (config.migrateOnStart) await migrateToLatest(db, schema)
+  const current = config.migrateOnStart || (await migrationsCurrent(db, schema))
+  const account = current ? await firstStartAccount(db) : undefined
+  // Quotas and concurrency caps are shared through Redis when it is configured: one count for every node.
+  const counters = config.redisUrl ? await RedisCounterStore.connect(config.redisUrl, { prefix: config.redisKeyPrefix }) : undefined
 
   const app = buildApp({
     db,
     closeDatabase: true,
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimit,
+    timeouts: config.timeouts,
+    maxJsonDepth: config.maxJsonDepth,
+    processMetrics: true,
+    loginLimits: config.loginLimits,
+    ...(schema ? { databaseSchema: schema } : {}),
+    ...(counters ? { counters } : {}),
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
   })
+  if (counters) app.addHook('onClose', () => counters.close())
   let closing = false
   // Closing the server ends the connections idle at that moment; one busy then would stay open
   // after its response until the keep-alive timeout (72 s), holding the exit. Close it instead.
@@ -50,6 +64,8 @@ export async function serve(config: Config, print: Print = (line) => process.std
     print(`  curl -s -H 'X-Auth-Token: ${account.access_token}' -H 'Accept: application/json' '${url}'`)
     print('')
   }
+  if (counters) print(`Limit counters: Redis (shared by every node)`)
+  if (!current) print('Migrations are pending: run `clientele migrate`; /readyz answers 503 until then.')
   print(`API docs: ${origin}/docs`)
 
   const stop = async (signal: string) => {

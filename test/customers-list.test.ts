@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, newCustomer, type TestApp, type TestStore } from './helpers/app.js'
+import { addChannels } from './helpers/channels.js'
 
 // GET /customers: what a plain list holds, `include`, `sort`, refused parameters, the query
 // encodings real clients send, and the list total (a per-store counter when unfiltered, count(*)
@@ -62,6 +63,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
   it('lists whole customers by id, without store credit', async () => {
     const store = await t.newStore()
+    await addChannels(t.db, store, [2])
     const [a] = await create(store, {
       company: 'Acme',
       phone: '555-0100',

@@ -1,6 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { unauthorized } from '../core/errors.js'
+import channelsRoutes from './channels-routes.js'
+import limitsRoutes from './limits-routes.js'
+import formFieldsRoutes from './form-fields-routes.js'
+import instrumentsRoutes from './instruments-routes.js'
 import storesRoutes from './stores-routes.js'
 
 // The admin API: what the CLI does, over HTTP, for test suites and CI scripts. Enabled only when
@@ -17,6 +21,10 @@ const admin: FastifyPluginAsync<{ token: string }> = async (app, options) => {
     if (!timingSafeEqual(digest(given), expected)) throw unauthorized()
   })
   await app.register(storesRoutes)
+  await app.register(formFieldsRoutes)
+  await app.register(limitsRoutes)
+  await app.register(channelsRoutes)
+  await app.register(instrumentsRoutes)
 }
 
 export default admin

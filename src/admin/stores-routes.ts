@@ -22,7 +22,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(204).send(null)
     })
 
-  app.post('/stores/:hash/reset', { schema: { tags, summary: "Empty a store's data, keeping its API accounts", params: HashParams, response: { 204: Type.Null(), ...errors } } },
+  app.post('/stores/:hash/reset', { schema: { tags, summary: "Empty a store's data, keeping its API accounts and channels", params: HashParams, response: { 204: Type.Null(), ...errors } } },
     async (req, reply) => {
       await admin(() => stores.resetStore(app.db, req.params.hash))
       return reply.code(204).send(null)

@@ -1,6 +1,10 @@
 import { Command } from 'commander'
 import { loadConfig } from '../core/config.js'
 import { StoreAdminError } from '../stores/service.js'
+import { registerChannelCommands } from './channels.js'
+import { registerInstrumentCommands } from './instruments.js'
+import { registerLimitCommands } from './limits.js'
+import { registerFormFieldCommands } from './form-fields.js'
 import { print, withDatabase } from './shared.js'
 import { registerStoreCommands } from './stores.js'
 import { registerTokenCommands } from './tokens.js'
@@ -11,7 +15,7 @@ import { registerTokenCommands } from './tokens.js'
 const program = new Command('clientele').description('A self-hostable BigCommerce Customers V3 API server.')
 program
   .command('serve')
-  .description('serve the API (HOST, PORT, DATABASE_URL, LOG_LEVEL, ADMIN_TOKEN)')
+  .description('serve the API (HOST, PORT, DATABASE_URL, LOG_LEVEL, ADMIN_TOKEN, REDIS_URL...: see README)')
   .action(async () => {
     // Loaded here, not at the top: the app (Fastify, every route, the docs UI) would otherwise
     // double the start-up time of every other command.
@@ -30,6 +34,10 @@ program
 
 registerStoreCommands(program)
 registerTokenCommands(program)
+registerFormFieldCommands(program)
+registerLimitCommands(program)
+registerChannelCommands(program)
+registerInstrumentCommands(program)
 
 try {
   await program.parseAsync()

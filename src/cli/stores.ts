@@ -42,7 +42,7 @@ export function registerStoreCommands(program: Command): void {
 
   storesCommand
     .command('reset <hash>')
-    .description("empty a store's data, keeping its API accounts")
+    .description("empty a store's data, keeping its API accounts and channels")
     .action((hash: string) =>
       withDatabase(async (db) => {
         await stores.resetStore(db, hash)

@@ -12,6 +12,17 @@ export interface Config {
   adminToken?: string
   bodyLimit: number
   poolSize: number
+  /** Redis for the limit counters, shared by every node; in memory when unset */
+  redisUrl?: string
+  /** put before every Redis key, so several deployments can share one Redis */
+  redisKeyPrefix: string
+  /** milliseconds, 0 = off: idle socket, idle keep-alive connection, whole request */
+  timeouts: { connectionTimeout: number; keepAliveTimeout: number; requestTimeout: number }
+  maxJsonDepth: number
+  /** false: `serve` leaves migrations to `clientele migrate` (run once per release) */
+  migrateOnStart: boolean
+  /** validate-credentials: failed attempts allowed per email and per client address in a window; 0 = no limit */
+  loginLimits: { perEmail: number; perClient: number; windowMs: number }
 }
 
 export const DEFAULT_SQLITE_FILE = './data/clientele.db'
@@ -24,6 +35,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return n
 }
 
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  if (['1', 'true', 'yes'].includes(text.toLowerCase())) return true
+  if (['0', 'false', 'no'].includes(text.toLowerCase())) return false
+  throw new Error(`${name} must be true or false, not "${text}"`)
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     host: env.HOST || '127.0.0.1',
@@ -32,8 +51,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024),
     poolSize: integer(env, 'DATABASE_POOL_SIZE', 10),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'clientele:',
+    timeouts: {
+      // Longer than the keep-alive timeout, so it never cuts a connection kept for reuse.
+      connectionTimeout: integer(env, 'CONNECTION_TIMEOUT_MS', 120_000),
+      // Longer than the 60 s idle timeout of common load balancers, so they close first.
+      keepAliveTimeout: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000),
+      requestTimeout: integer(env, 'REQUEST_TIMEOUT_MS', 30_000),
+    },
+    maxJsonDepth: integer(env, 'JSON_MAX_DEPTH', 32),
+    migrateOnStart: flag(env, 'MIGRATE_ON_START', true),
+    loginLimits: {
+      perEmail: integer(env, 'LOGIN_FAILURES_PER_EMAIL', 5),
+      perClient: integer(env, 'LOGIN_FAILURES_PER_CLIENT', 100),
+      windowMs: integer(env, 'LOGIN_FAILURE_WINDOW_MS', 300_000),
+    },
   }
   if (env.ADMIN_TOKEN) config.adminToken = env.ADMIN_TOKEN
   if (env.DATABASE_SCHEMA) config.databaseSchema = env.DATABASE_SCHEMA
+  if (env.REDIS_URL) config.redisUrl = env.REDIS_URL
   return config
 }

@@ -59,5 +59,6 @@ export function frameworkError(error: FastifyError, req: FastifyRequest, reply: 
 }
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  if (Object.keys(error.headers).length > 0) reply.headers(error.headers)
   return reply.code(error.status).type('application/json; charset=utf-8').send(error.toBody())
 }

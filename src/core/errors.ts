@@ -15,6 +15,8 @@ export interface ErrorBody {
 export class ApiError extends Error {
   // `statusCode` is what Fastify reads when an error comes back from a validator or a hook.
   readonly statusCode: number
+  /** headers its response carries besides the envelope's (a 429's X-Retry-After) */
+  headers: Readonly<Record<string, string>> = {}
 
   constructor(
     readonly status: number,
@@ -51,6 +53,10 @@ export const TITLES = {
   metafieldLimitReached: 'The metafield limit of this resource has been reached.',
   bulkOperationFailed: 'Bulk operation has failed',
   internal: 'Internal Server Error',
+  tooManyRequests: 'Too many requests',
+  requestTimeout: 'Request Timeout',
+  headersTooLarge: 'Request Header Fields Too Large',
+  badRequest: 'Bad Request',
 } as const
 
 export const invalidJson = () => new ApiError(400, TITLES.invalidJson, {}, 'Syntax error')
@@ -84,6 +90,26 @@ export const createCustomersFailed = (errors: Record<string, string>) =>
 export const updateCustomersFailed = (errors: Record<string, string>) =>
   new ApiError(422, TITLES.updateCustomersFailed, errors)
 export const internalError = () => new ApiError(500, TITLES.internal)
+
+/**
+ * How a batch route reports a rule an item breaks, as `{"<path>": "<what is wrong>"}`: the customer
+ * sub-resources use `invalidData` on their own routes and the customers titles when nested in POST
+ * or PUT /customers (DECISIONS 2), so their rules take the constructor to throw.
+ */
+export type RuleFailure = (errors: Record<string, string>) => ApiError
+
+// Limits (docs/COMPATIBILITY.md "Limits"): the title of the spec's own 429 example, for a spent
+// quota and a full concurrency cap alike; a body nested past the limit is refused before parsing.
+export const tooManyRequests = () => new ApiError(429, TITLES.tooManyRequests)
+/** validate-credentials past its failure limit (docs/COMPATIBILITY.md "Validate credentials"): try again in `seconds`. */
+export const tooManyLoginFailures = (seconds: number) => Object.assign(tooManyRequests(), { headers: { 'x-retry-after': String(seconds) } })
+export const jsonTooDeep = (maxDepth: number) =>
+  new ApiError(400, TITLES.invalidJson, {}, `The JSON body is nested deeper than ${maxDepth} levels.`)
+
+// Failures of the HTTP exchange itself, met by Node's parser before any route (client-errors.ts).
+export const requestTimeout = () => new ApiError(408, TITLES.requestTimeout)
+export const headersTooLarge = () => new ApiError(431, TITLES.headersTooLarge)
+export const badRequest = () => new ApiError(400, TITLES.badRequest)
 
 // Metafields (docs/COMPATIBILITY.md "Metafields"). A batch item's failure is reported inside a
 // partial-success body as `bulkItemFailed`, keyed by the item's index (or, for DELETE, its id).

@@ -1,5 +1,6 @@
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import { invalidData, invalidJson } from './errors.js'
+import { invalidData, invalidJson, jsonTooDeep } from './errors.js'
+import { DEFAULT_MAX_JSON_DEPTH, jsonDeeperThan } from './json-depth.js'
 
 // What real BigCommerce clients send, accepted as BigCommerce accepts it, and one log line per
 // request. (Trailing and doubled slashes are the router's options, in app.ts.)
@@ -10,7 +11,7 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
   return length !== undefined && length !== '0'
 }
 
-export function installHttpConventions(app: FastifyInstance): void {
+export function installHttpConventions(app: FastifyInstance, { maxJsonDepth = DEFAULT_MAX_JSON_DEPTH } = {}): void {
   // Client libraries send Content-Type on every request, bodyless DELETEs included, sometimes as
   // the literal "undefined". A header that describes no body has nothing to say: drop it, so
   // only a real body is held to "application/json" (else 415).
@@ -26,6 +27,7 @@ export function installHttpConventions(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = body as string
     if (text.trim() === '') return done(null, undefined)
+    if (jsonDeeperThan(text, maxJsonDepth)) return done(jsonTooDeep(maxJsonDepth), undefined)
     parseJson(req, text, (error, value) => (error ? done(invalidJson(), undefined) : done(null, value)))
   })
 }

@@ -28,3 +28,9 @@ export const CARTS: ScopeFamily = {
   read: [SCOPES.carts, SCOPES.cartsRead],
   write: [SCOPES.carts],
 }
+
+/** Stored payment instruments: their own scopes; the customers ones do not reach them (BEHAVIOUR 8, 12). */
+export const STORED_INSTRUMENTS: ScopeFamily = {
+  read: [SCOPES.storedInstruments, SCOPES.storedInstrumentsRead],
+  write: [SCOPES.storedInstruments],
+}

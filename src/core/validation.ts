@@ -18,6 +18,18 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
   return (data: unknown) => (validate(data) ? { value: data } : { error: validationError(validate) })
 }
 
+const compiled = new WeakMap<TSchema, ValidateFunction>()
+
+/**
+ * Checks a value that did not arrive over HTTP (a CLI argument) as a request body is checked:
+ * undefined when it fits, else the same `{ path: message }` a 422 carries.
+ */
+export function bodyProblems(schema: TSchema, value: unknown): Record<string, string> | undefined {
+  let validate = compiled.get(schema)
+  if (!validate) compiled.set(schema, (validate = bodyAjv.compile(schema)))
+  return validate(value) ? undefined : describeErrors(validate.errors ?? [])
+}
+
 /** The largest array a batch endpoint takes; more is a 413, as BigCommerce answers. */
 function rootMaxItems(errors: ErrorObject[]): number | undefined {
   const error = errors.find((e) => e.keyword === 'maxItems' && e.instancePath === '')

@@ -23,6 +23,25 @@ export interface OpenOptions {
   poolSize?: number
 }
 
+/** Connections of a PostgreSQL pool, for /metrics. */
+export interface PoolUsage {
+  /** open connections, busy or idle */
+  total: number
+  idle: number
+  /** queries waiting for a connection */
+  waiting: number
+  max: number
+}
+
+// The pool behind each PostgreSQL handle, so /metrics can read it from the Kysely instance the
+// app already holds. (SQLite has one connection and no pool to report.)
+const pools = new WeakMap<Kysely<any>, pg.Pool>()
+
+export function poolUsage(db: Kysely<any>): PoolUsage | undefined {
+  const pool = pools.get(db)
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }
+}
+
 const INT8_OID = 20
 const NUMERIC_OID = 1700
 
@@ -65,8 +84,10 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   })
   const safe = new URL(url)
   safe.password = ''
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  pools.set(db, pool)
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    db,
     dialect: 'postgres',
     schema: options.schema ?? 'public',
     description: `${safe.protocol}//${safe.host}${safe.pathname}${options.schema ? ` (schema ${options.schema})` : ''}`,

@@ -8,7 +8,14 @@ import type { Database } from './schema.js'
 
 // `metafields.lock` counts nothing: metafield writers touch it first so that, on PostgreSQL, its
 // row lock serialises them per store and their limit and uniqueness checks stay exact.
-export type CounterName = 'customers.last_id' | 'customers.count' | 'metafields.lock'
+export type CounterName =
+  | 'customers.last_id'
+  | 'customers.count'
+  | 'metafields.lock'
+  | 'addresses.last_id'
+  | 'attributes.last_id'
+  | 'attribute_values.last_id'
+  | 'form_fields.last_id'
 
 /** Reserves `n` consecutive ids and returns the first. */
 export async function reserveIds(db: Kysely<Database>, storeId: number, name: CounterName, n: number): Promise<number> {

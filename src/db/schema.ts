@@ -88,17 +88,159 @@ export interface MetafieldTable {
   date_modified: string
 }
 
+/** A customer's address; `fingerprint` makes identical addresses of one customer collide. */
+export interface CustomerAddressTable {
+  store_id: WriteOnce<number>
+  id: WriteOnce<number>
+  customer_id: WriteOnce<number>
+  first_name: string
+  last_name: string
+  /** lower-cased "first last": `name:in` matches it */
+  name_key: string
+  company: string
+  address1: string
+  address2: string
+  city: string
+  state_or_province: string
+  postal_code: string
+  /** upper-case ISO 3166-1 alpha-2 */
+  country_code: string
+  phone: string
+  address_type: string
+  /** sha256 hex of the core fields (DECISIONS 11) */
+  fingerprint: string
+}
+
+export interface CustomerAttributeTable {
+  store_id: WriteOnce<number>
+  id: WriteOnce<number>
+  name: string
+  /** lower-cased name: uniqueness and the name filters compare case-insensitively */
+  name_key: string
+  /** string, number or date; fixed at creation */
+  type: WriteOnce<string>
+  date_created: WriteOnce<string>
+  date_modified: string
+}
+
+export interface CustomerAttributeValueTable {
+  store_id: WriteOnce<number>
+  id: WriteOnce<number>
+  customer_id: WriteOnce<number>
+  attribute_id: WriteOnce<number>
+  value: string
+  date_created: WriteOnce<string>
+  date_modified: string
+}
+
+/** A field of the account sign-up form (`customer`) or of the address form (`address`). */
+export interface FormFieldTable {
+  store_id: WriteOnce<number>
+  id: WriteOnce<number>
+  form: WriteOnce<string>
+  name: WriteOnce<string>
+  type: WriteOnce<string>
+  /** JSON array of strings (picklist, radiobuttons, checkboxes), else null */
+  options: WriteOnce<string | null>
+  required: WriteOnce<number>
+  date_created: WriteOnce<string>
+}
+
+/** A form field's value for one customer or one address (exactly one of the two ids is set). */
+export interface FormFieldValueTable {
+  id: Generated<number>
+  store_id: WriteOnce<number>
+  field_id: WriteOnce<number>
+  customer_id: WriteOnce<number | null>
+  address_id: WriteOnce<number | null>
+  /** JSON of the value; a password field's is the JSON string of its scrypt hash */
+  value: string
+  date_modified: string
+}
+
 export interface Database {
   stores: StoreTable
   api_accounts: ApiAccountTable
   store_counters: StoreCounterTable
   customers: CustomerTable
   metafields: MetafieldTable
+  customer_addresses: CustomerAddressTable
+  customer_attributes: CustomerAttributeTable
+  customer_attribute_values: CustomerAttributeValueTable
+  form_fields: FormFieldTable
+  form_field_values: FormFieldValueTable
+  rate_limits: RateLimitTable
+  channels: ChannelTable
+  customer_settings: CustomerSettingsTable
+  customer_consents: CustomerConsentTable
+  stored_instruments: StoredInstrumentTable
+}
+
+/** A store's sales channels (storefronts); channel 1 exists in every store. Managed by the admin API. */
+export interface ChannelTable {
+  store_id: WriteOnce<number>
+  id: WriteOnce<number>
+  name: string
+  date_created: WriteOnce<string>
+}
+
+/**
+ * Customer settings: channel_id 0 holds the store-wide ones, another id that channel's overrides.
+ * A null column is "not set": the default store-wide, "inherit the store-wide value" on a channel
+ * (allow_global_logins: the channel's default, on for channel 1 only).
+ */
+export interface CustomerSettingsTable {
+  store_id: WriteOnce<number>
+  channel_id: WriteOnce<number>
+  ask_shopper_for_tracking_consent: number | null
+  policy_url: string | null
+  ask_shopper_for_tracking_consent_on_checkout: number | null
+  guest_customer_group_id: number | null
+  default_customer_group_id: number | null
+  allow_global_logins: number | null
+}
+
+/** A customer's tracking consent; a customer without a row has consented to `essential` only. */
+export interface CustomerConsentTable {
+  store_id: WriteOnce<number>
+  customer_id: WriteOnce<number>
+  /** JSON array of categories */
+  allow: string
+  /** JSON array of categories */
+  deny: string
+}
+
+/** A customer's stored payment instrument, added by the admin API (real stores get them from payments). */
+export interface StoredInstrumentTable {
+  id: Generated<number>
+  store_id: WriteOnce<number>
+  customer_id: WriteOnce<number>
+  token: WriteOnce<string>
+  /** stored_card, stored_paypal_account or stored_bank_account */
+  type: WriteOnce<string>
+  is_default: number
+  /** JSON of the fields of its type */
+  details: WriteOnce<string>
+  date_created: WriteOnce<string>
+}
+
+/** A store's request quota (docs/COMPATIBILITY.md "Limits"); a store without a row is not limited. */
+export interface RateLimitTable {
+  store_id: WriteOnce<number>
+  quota: number
+  window_ms: number
+  date_modified: string
 }
 
 /**
  * Tables holding a store's API data: what `stores reset` empties. Accounts and the store row
  * stay. A test checks that every table with a store_id column is either here or deliberately not.
  */
-export const STORE_DATA_TABLES = ['customers', 'store_counters', 'metafields'] as const satisfies readonly (keyof Database)[]
-export const STORE_ADMIN_TABLES = ['stores', 'api_accounts'] as const satisfies readonly (keyof Database)[]
+export const STORE_DATA_TABLES = [
+  'customers', 'store_counters', 'metafields',
+  'customer_addresses', 'customer_attributes', 'customer_attribute_values', 'form_fields', 'form_field_values',
+  'customer_settings', 'customer_consents', 'stored_instruments',
+] as const satisfies readonly (keyof Database)[]
+// Channels are store configuration that only the admin API writes: a reset keeps them (and
+// forgets their customer settings, which the BigCommerce API writes).
+export const STORE_ADMIN_TABLES = ['stores', 'api_accounts', 'rate_limits', 'channels'] as const satisfies readonly (keyof Database)[]

@@ -3,6 +3,7 @@ import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
 import { ALL_SCOPES } from '../core/scopes.js'
 import { isUniqueViolation } from '../db/dialect.js'
 import { STORE_DATA_TABLES, type Database } from '../db/schema.js'
+import type { RateLimit } from './rate-limits.js'
 import { hashToken, randomKey } from './tokens.js'
 
 // Stores and their API accounts: what the CLI and the admin API manage. Errors here are plain
@@ -40,6 +41,8 @@ export interface TokenOwner {
   storeId: number
   storeHash: string
   scopes: Set<string>
+  /** the store's request quota, or null when the store is not limited */
+  rateLimit: RateLimit | null
 }
 
 const HASH = /^[a-z0-9][a-z0-9_-]{0,63}$/i
@@ -48,7 +51,11 @@ export async function createStore(db: Kysely<Database>, hash: string, name = has
   if (!HASH.test(hash)) throw new StoreAdminError('invalid', `store hash "${hash}" must be 1-64 letters, digits, "-" or "_"`)
   const store = { hash, name, date_created: formatTimestamp(clock()) }
   try {
-    await db.insertInto('stores').values(store).execute()
+    await db.transaction().execute(async (trx) => {
+      const { id } = await trx.insertInto('stores').values(store).returning('id').executeTakeFirstOrThrow()
+      // Channel 1, the default storefront, comes with every store (src/stores/channels.ts).
+      await trx.insertInto('channels').values({ store_id: id, id: 1, name, date_created: store.date_created }).execute()
+    })
   } catch (error) {
     if (isUniqueViolation(error)) throw new StoreAdminError('conflict', `store "${hash}" already exists`)
     throw error
@@ -65,7 +72,8 @@ export async function countStores(db: Kysely<Database>): Promise<number> {
   return Number(row.n)
 }
 
-async function storeId(db: Kysely<Database>, hash: string): Promise<number> {
+/** The id of the store with this hash; an unknown hash is a not_found error. */
+export async function storeId(db: Kysely<Database>, hash: string): Promise<number> {
   const row = await db.selectFrom('stores').select('id').where('hash', '=', hash).executeTakeFirst()
   if (!row) throw new StoreAdminError('not_found', `no store "${hash}"`)
   return row.id
@@ -77,7 +85,7 @@ export async function deleteStore(db: Kysely<Database>, hash: string): Promise<v
   if (Number(result.numDeletedRows) === 0) throw new StoreAdminError('not_found', `no store "${hash}"`)
 }
 
-/** Empties a store's data (customers and everything hanging off them; ids restart at 1) and keeps its accounts. */
+/** Empties a store's data (customers and everything hanging off them; ids restart at 1) and keeps its accounts and channels (STORE_ADMIN_TABLES). */
 export async function resetStore(db: Kysely<Database>, hash: string): Promise<void> {
   const id = await storeId(db, hash)
   await db.transaction().execute(async (trx) => {
@@ -156,11 +164,21 @@ export async function findTokenOwner(db: Kysely<Database>, token: string): Promi
   const row = await db
     .selectFrom('api_accounts')
     .innerJoin('stores', 'stores.id', 'api_accounts.store_id')
+    // The store's quota comes with the token, in the same query: a limited store costs no extra round trip.
+    .leftJoin('rate_limits', 'rate_limits.store_id', 'stores.id')
     .select(['api_accounts.id', 'api_accounts.client_id', 'api_accounts.scopes', 'stores.id as store_id', 'stores.hash'])
+    .select(['rate_limits.quota', 'rate_limits.window_ms'])
     .where('api_accounts.token_hash', '=', hashToken(token))
     .executeTakeFirst()
   if (!row) return undefined
-  return { accountId: row.id, clientId: row.client_id, storeId: row.store_id, storeHash: row.hash, scopes: new Set(row.scopes.split(' ')) }
+  return {
+    accountId: row.id,
+    clientId: row.client_id,
+    storeId: row.store_id,
+    storeHash: row.hash,
+    scopes: new Set(row.scopes.split(' ')),
+    rateLimit: row.quota === null || row.window_ms === null ? null : { quota: row.quota, windowMs: row.window_ms },
+  }
 }
 
 /** First start: a store `dev` and an account with every scope, so the printed curl line works. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { buildApp, type App } from '../../src/app.js'
+import { buildApp, type App, type AppOptions } from '../../src/app.js'
 import { ALL_SCOPES } from '../../src/core/scopes.js'
 import type { Database } from '../../src/db/schema.js'
 import { createAccount, createStore } from '../../src/stores/service.js'
-import { openTestDatabase, type Backend } from './backends.js'
+import { openTestDatabase, pgTestSchema, type Backend } from './backends.js'
 
 // Builds the app on a test database, with a clock the test controls, and makes stores and tokens
 // for tests. Every test works in stores of its own, so files may share a PostgreSQL schema.
@@ -54,10 +54,24 @@ export interface TestApp {
 
 export const ADMIN_TOKEN = 'test-admin-token'
 
-export async function buildTestApp(backend: Backend): Promise<TestApp> {
-  const db = await openTestDatabase(backend)
+export interface TestAppOptions {
+  /** more buildApp options (counters, hardening limits...) */
+  app?: Partial<AppOptions>
+  /** a second node: the app runs on this database (another test app's `db`), which close() leaves open */
+  db?: Kysely<Database>
+}
+
+export async function buildTestApp(backend: Backend, options: TestAppOptions = {}): Promise<TestApp> {
+  const db = options.db ?? (await openTestDatabase(backend))
   const clock = new TestClock()
-  const app = buildApp({ db, clock: clock.now, adminToken: ADMIN_TOKEN, logger: false })
+  const app = buildApp({
+    db,
+    clock: clock.now,
+    adminToken: ADMIN_TOKEN,
+    logger: false,
+    ...(backend === 'postgres' ? { databaseSchema: pgTestSchema() } : {}),
+    ...options.app,
+  })
   await app.ready()
 
   async function newStore(): Promise<TestStore> {
@@ -86,7 +100,7 @@ export async function buildTestApp(backend: Backend): Promise<TestApp> {
     newStore,
     close: async () => {
       await app.close()
-      await db.destroy()
+      if (!options.db) await db.destroy()
     },
   }
 }

@@ -19,7 +19,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const BIN = join(ROOT, 'bin/clientele.js')
 
 /** Variables Clientele reads; the spawned process sees only the test's values of them. */
-const CONFIG_VARIABLES = ['HOST', 'PORT', 'DATABASE_URL', 'DATABASE_SCHEMA', 'DATABASE_POOL_SIZE', 'LOG_LEVEL', 'ADMIN_TOKEN', 'BODY_LIMIT']
+const CONFIG_VARIABLES = [
+  'HOST', 'PORT', 'DATABASE_URL', 'DATABASE_SCHEMA', 'DATABASE_POOL_SIZE', 'LOG_LEVEL', 'ADMIN_TOKEN', 'BODY_LIMIT',
+  'REDIS_URL', 'REDIS_KEY_PREFIX', 'CONNECTION_TIMEOUT_MS', 'KEEP_ALIVE_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS', 'JSON_MAX_DEPTH', 'MIGRATE_ON_START',
+  'LOGIN_FAILURES_PER_EMAIL', 'LOGIN_FAILURES_PER_CLIENT', 'LOGIN_FAILURE_WINDOW_MS',
+]
 
 export type Env = Record<string, string>
 

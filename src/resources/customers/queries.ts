@@ -37,18 +37,16 @@ export async function findCustomers(db: Kysely<Database>, storeId: number, ids: 
   return db.selectFrom('customers').selectAll().where('store_id', '=', storeId).where('id', 'in', possible).execute()
 }
 
-/** Which of these lower-cased emails already belong to a customer of the store (other than `exceptIds`). */
-export async function takenEmails(
-  db: Kysely<Database>,
-  storeId: number,
-  emailKeys: readonly string[],
-  exceptIds: readonly number[] = [],
-): Promise<Set<string>> {
-  if (emailKeys.length === 0) return new Set()
-  let query = db.selectFrom('customers').select('email_key').where('store_id', '=', storeId).where('email_key', 'in', [...emailKeys])
-  if (exceptIds.length > 0) query = query.where('id', 'not in', [...exceptIds])
-  const rows = await query.execute()
-  return new Set(rows.map((r) => r.email_key))
+/** The customers holding any of these lower-cased emails, with what decides their login scope. */
+export async function customersWithEmails(db: Kysely<Database>, storeId: number, emailKeys: readonly string[]) {
+  if (emailKeys.length === 0) return []
+  return db
+    .selectFrom('customers')
+    .select(['id', 'email', 'email_key', 'channel_ids'])
+    .where('store_id', '=', storeId)
+    .where('email_key', 'in', [...emailKeys])
+    .orderBy('id')
+    .execute()
 }
 
 /** Inserts customers with the store's next ids, in order; returns the ids. */

@@ -26,7 +26,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put('/customers', {
     schema: { summary: 'Update customers', operationId: 'updateCustomers', tags, body: UpdateCustomersBody, response: { 200: CustomerBatch } },
-    config: { scopes: CUSTOMERS.write },
+    // BigCommerce allows 3 concurrent PUT /customers per store (BEHAVIOUR 10).
+    config: { scopes: CUSTOMERS.write, concurrency: 3 },
   }, async (req) => ({ data: await customers.updateCustomers(app.db, app.clock(), req.auth.storeId, req.body), meta: {} }))
 
   app.delete('/customers', {

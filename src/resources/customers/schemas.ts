@@ -3,6 +3,9 @@ import { filterProperties, type FilterFields } from '../../core/filters.js'
 import { CursorQuery, PageQuery } from '../../core/pagination.js'
 import { BatchResponse, IdInQuery, ListResponse } from '../../core/schemas.js'
 import { MAX_INTEGER } from '../../db/schema.js'
+import { Address, NestedAddressCreate } from '../addresses/schemas.js'
+import { AttributeValue, NestedAttributeValue } from '../attribute-values/schemas.js'
+import { CustomerFormFieldValue, FormFieldInput } from '../form-field-values/schemas.js'
 
 // Customer shapes as BigCommerce documents them (customers.v3.yml customer_Full / _Post / _Put),
 // with the lengths of the spec. Response key order is the order real responses use.
@@ -21,9 +24,6 @@ const Authentication = Type.Object({
   force_password_reset: Type.Optional(Type.Boolean()),
   new_password: Type.Optional(Type.String({ description: 'Write-only; at least 7 characters with letters and digits.' })),
 })
-
-/** Sub-resource shapes arrive with their own resources; until then the include is always empty. */
-const IncludedList = Type.Array(Type.Object({}, { additionalProperties: true }))
 
 // fast-json-stringify writes required properties before optional ones; the fields after
 // `accepts_product_review_abandoned_cart_emails` are marked optional (toCustomer always sets the
@@ -48,17 +48,19 @@ export const Customer = Type.Object({
   channel_ids: Type.Optional(Type.Union([Type.Array(Type.Integer()), Type.Null()])),
   address_count: Type.Optional(Type.Integer()),
   attribute_count: Type.Optional(Type.Integer()),
-  addresses: Type.Optional(IncludedList),
-  attributes: Type.Optional(IncludedList),
-  form_fields: Type.Optional(IncludedList),
+  addresses: Type.Optional(Type.Array(Address, { description: 'With include=addresses' })),
+  attributes: Type.Optional(Type.Array(AttributeValue, { description: 'With include=attributes' })),
+  form_fields: Type.Optional(Type.Array(CustomerFormFieldValue, { description: 'With include=formfields' })),
   shopper_profile_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   segment_ids: Type.Optional(Type.Array(Type.String())),
 })
 export type Customer = Static<typeof Customer>
 
-// Nested sub-resources are accepted by the schema (so the spec's shapes validate) and refused by
-// the service with a clear 422 until their resources exist.
-const Nested = Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true })))
+// Sub-resources written with a customer (customers/nested.ts): at most 10 addresses and 10
+// attribute values per customer, as the spec says. PUT takes form fields only; its `addresses`
+// and `attributes` are accepted by the schema and refused with a pointer to their own routes.
+const NestedForm = Type.Optional(Type.Array(FormFieldInput))
+const NestedRefused = Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true })))
 
 const editable = {
   email: Type.String({ format: 'email', minLength: 3, maxLength: 255 }),
@@ -73,7 +75,7 @@ const editable = {
   accepts_product_review_abandoned_cart_emails: Type.Boolean(),
   store_credit_amounts: StoreCreditAmounts,
   channel_ids: Type.Union([ChannelIds, Type.Null()]),
-  form_fields: Nested,
+  form_fields: NestedForm,
 }
 
 export const CustomerCreate = Type.Object({
@@ -88,8 +90,8 @@ export const CustomerCreate = Type.Object({
   store_credit_amounts: Type.Optional(editable.store_credit_amounts),
   channel_ids: Type.Optional(editable.channel_ids),
   origin_channel_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INTEGER })),
-  addresses: Nested,
-  attributes: Nested,
+  addresses: Type.Optional(Type.Array(NestedAddressCreate, { maxItems: 10 })),
+  attributes: Type.Optional(Type.Array(NestedAttributeValue, { maxItems: 10 })),
   trigger_account_created_notification: Type.Optional(Type.Boolean()),
 })
 export type CustomerCreate = Static<typeof CustomerCreate>
@@ -102,8 +104,8 @@ export const CustomerUpdate = Type.Object({
   // Read-only after create; accepted only unchanged, so a GET-edit-PUT round trip works.
   registration_ip_address: Type.Optional(Type.String({ maxLength: 30 })),
   origin_channel_id: Type.Optional(Type.Integer()),
-  addresses: Nested,
-  attributes: Nested,
+  addresses: NestedRefused,
+  attributes: NestedRefused,
 })
 export type CustomerUpdate = Static<typeof CustomerUpdate>
 

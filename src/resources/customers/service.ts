@@ -3,10 +3,13 @@ import { formatTimestamp } from '../../core/dates.js'
 import { createCustomersFailed, updateCustomersFailed, type ApiError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { hashPassword, passwordProblem } from '../../core/passwords.js'
-import { isUniqueViolation } from '../../db/dialect.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { CUSTOMER_METAFIELDS } from '../metafields/resources.js'
 import { deleteMetafieldsOf } from '../metafields/service.js'
+import { channelIdsOnCreate, checkChannels } from './channel-checks.js'
+import { checkEmailScopes } from './email-scope.js'
+import { loadIncludes, type Included } from './includes.js'
+import { refuseNestedOnUpdate, writeNestedOnCreate, writeNestedOnUpdate } from './nested.js'
 import * as q from './queries.js'
 import {
   CUSTOMER_SORTS,
@@ -17,14 +20,15 @@ import {
 } from './schemas.js'
 
 // The customers rules: batches are all-or-nothing (every item is checked before anything is
-// written, and the write is one transaction), emails are unique per store compared
-// case-insensitively, passwords are stored as scrypt hashes only.
+// written, and the write is one transaction), emails are unique per channel scope compared
+// case-insensitively (email-scope.ts), channels must exist (channel-checks.ts), passwords are
+// stored as scrypt hashes only.
 
 type Include = NonNullable<ListCustomersQuery['include']>[number]
 
 const DEFAULT_STORE_CREDIT = [{ amount: 0 }]
 
-export function toCustomer(row: q.CustomerRow, include: ReadonlySet<Include | 'storecredit'>): Customer {
+export function toCustomer(row: q.CustomerRow, include: ReadonlySet<Include | 'storecredit'>, included: Included = {}): Customer {
   const customer: Customer = {
     id: row.id,
     authentication: { force_password_reset: row.force_password_reset === 1 },
@@ -46,10 +50,10 @@ export function toCustomer(row: q.CustomerRow, include: ReadonlySet<Include | 's
     attribute_count: row.attribute_count,
   }
   if (include.has('storecredit')) customer.store_credit_amounts = JSON.parse(row.store_credit_amounts) as { amount: number }[]
-  // Sub-resources arrive with their own resources; until then a customer has none of them.
-  if (include.has('addresses')) customer.addresses = []
-  if (include.has('attributes')) customer.attributes = []
-  if (include.has('formfields')) customer.form_fields = []
+  // Loaded for the whole page by loadIncludes (includes.ts); a customer without any has [].
+  if (include.has('addresses')) customer.addresses = included.addresses?.get(row.id) ?? []
+  if (include.has('attributes')) customer.attributes = included.attributes?.get(row.id) ?? []
+  if (include.has('formfields')) customer.form_fields = included.formFields?.get(row.id) ?? []
   // What BigCommerce returns for a store without shopper profiles or segments (COMPATIBILITY.md).
   if (include.has('shopper_profile_id')) customer.shopper_profile_id = null
   if (include.has('segment_ids')) customer.segment_ids = []
@@ -76,18 +80,8 @@ export async function listCustomers(
     cursors: true,
   })
   const include = new Set(query.include ?? [])
-  return { data: page.rows.map((row) => toCustomer(row, include)), meta: page.meta }
-}
-
-/** Nested sub-resources are refused, never dropped, until their resources exist. */
-function refuseNested(items: (CustomerCreate | CustomerUpdate)[], failed: (errors: Record<string, string>) => ApiError): void {
-  items.forEach((item, i) => {
-    for (const key of ['addresses', 'attributes', 'form_fields'] as const) {
-      if ((item[key]?.length ?? 0) > 0) {
-        throw failed({ [`${i}.${key}`]: `nested ${key} are not supported by this server yet (see docs/COMPATIBILITY.md)` })
-      }
-    }
-  })
+  const included = await loadIncludes(db, storeId, page.rows.map((row) => row.id), include)
+  return { data: page.rows.map((row) => toCustomer(row, include, included)), meta: page.meta }
 }
 
 function checkPasswords(items: (CustomerCreate | CustomerUpdate)[], failed: (errors: Record<string, string>) => ApiError): void {
@@ -98,39 +92,11 @@ function checkPasswords(items: (CustomerCreate | CustomerUpdate)[], failed: (err
   })
 }
 
-function emailInUse(kind: 'create' | 'update', email: string): ApiError {
-  return kind === 'create'
-    ? createCustomersFailed({ '.customer_create': `Error creating customers: email ${email} already in use` })
-    : updateCustomersFailed({ '.customer_update': `Error updating customers: email ${email} already in use` })
-}
-
-/** The first email of the batch that repeats an earlier one or belongs to another customer. */
-function firstTakenEmail(emails: { email: string; id?: number }[], taken: Set<string>): string | undefined {
-  const seen = new Set<string>()
-  for (const { email } of emails) {
-    const key = email.toLowerCase()
-    if (taken.has(key) || seen.has(key)) return email
-    seen.add(key)
-  }
-  return undefined
-}
-
 async function passwordHashes(items: (CustomerCreate | CustomerUpdate)[]): Promise<(string | undefined)[]> {
   return Promise.all(items.map((item) => (item.authentication?.new_password === undefined ? undefined : hashPassword(item.authentication.new_password))))
 }
 
-/** Runs a batch write; a unique-index refusal (a concurrent writer took the email) becomes the same 422. */
-async function guardEmailRace<T>(kind: 'create' | 'update', emails: string[], write: () => Promise<T>): Promise<T> {
-  try {
-    return await write()
-  } catch (error) {
-    if (isUniqueViolation(error)) throw emailInUse(kind, emails[0] ?? '')
-    throw error
-  }
-}
-
 export async function createCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerCreate[]): Promise<Customer[]> {
-  refuseNested(items, createCustomersFailed)
   checkPasswords(items, createCustomersFailed)
   const hashes = await passwordHashes(items)
   const stamp = formatTimestamp(now)
@@ -151,59 +117,55 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
     accepts_product_review_abandoned_cart_emails: item.accepts_product_review_abandoned_cart_emails ? 1 : 0,
     store_credit_amounts: JSON.stringify(item.store_credit_amounts ?? DEFAULT_STORE_CREDIT),
     origin_channel_id: item.origin_channel_id ?? 1,
-    channel_ids: item.channel_ids == null ? null : JSON.stringify(item.channel_ids),
+    channel_ids: null, // set in the transaction: the default depends on the origin channel's settings
     address_count: 0,
     attribute_count: 0,
     date_created: stamp,
     date_modified: stamp,
   }))
-  const emails = items.map((item) => item.email)
 
-  const created = await guardEmailRace('create', emails, () =>
-    db.transaction().execute(async (trx) => {
-      const taken = await q.takenEmails(trx, storeId, rows.map((r) => r.email_key))
-      const clash = firstTakenEmail(items, taken)
-      if (clash !== undefined) throw emailInUse('create', clash)
-      const ids = await q.insertCustomers(trx, storeId, rows)
-      return q.findCustomers(trx, storeId, ids)
-    }),
-  )
+  const created = await db.transaction().execute(async (trx) => {
+    await checkChannels(trx, storeId, items, createCustomersFailed)
+    const channelIds = await channelIdsOnCreate(trx, storeId, items)
+    const ids = await q.insertCustomers(trx, storeId, rows.map((row, i) => ({ ...row, channel_ids: channelIds[i] ? JSON.stringify(channelIds[i]) : null })))
+    await checkEmailScopes(trx, storeId, 'create', ids)
+    await writeNestedOnCreate(trx, now, storeId, items, ids)
+    return q.findCustomers(trx, storeId, ids)
+  })
   return created.sort((a, b) => a.id - b.id).map((row) => toCustomer(row, WRITE_RESPONSE))
 }
 
 export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerUpdate[]): Promise<Customer[]> {
-  refuseNested(items, updateCustomersFailed)
+  refuseNestedOnUpdate(items)
   checkPasswords(items, updateCustomersFailed)
   const hashes = await passwordHashes(items)
   const stamp = formatTimestamp(now)
   const ids = items.map((item) => item.id)
 
-  const updated = await guardEmailRace('update', items.flatMap((i) => (i.email === undefined ? [] : [i.email])), () =>
-    db.transaction().execute(async (trx) => {
-      const current = new Map((await q.findCustomers(trx, storeId, ids)).map((row) => [row.id, row]))
-      items.forEach((item, i) => {
-        const row = current.get(item.id)
-        if (!row) throw updateCustomersFailed({ [`${i}.id`]: 'invalid customer ID' })
-        for (const field of ['registration_ip_address', 'origin_channel_id'] as const) {
-          if (item[field] !== undefined && item[field] !== row[field]) {
-            throw updateCustomersFailed({ [`${i}.${field}`]: `${field} is read-only and cannot be changed` })
-          }
+  const updated = await db.transaction().execute(async (trx) => {
+    const current = new Map((await q.findCustomers(trx, storeId, ids)).map((row) => [row.id, row]))
+    items.forEach((item, i) => {
+      const row = current.get(item.id)
+      if (!row) throw updateCustomersFailed({ [`${i}.id`]: 'invalid customer ID' })
+      for (const field of ['registration_ip_address', 'origin_channel_id'] as const) {
+        if (item[field] !== undefined && item[field] !== row[field]) {
+          throw updateCustomersFailed({ [`${i}.${field}`]: `${field} is read-only and cannot be changed` })
         }
-      })
-      const newEmails = items.flatMap((item) => (item.email === undefined ? [] : [{ email: item.email, id: item.id }]))
-      const taken = await q.takenEmails(trx, storeId, newEmails.map((e) => e.email.toLowerCase()), ids)
-      const clash = firstTakenEmail(newEmails, taken)
-      if (clash !== undefined) throw emailInUse('update', clash)
-
-      for (const [i, item] of items.entries()) {
-        const row = current.get(item.id)!
-        const changes = updateOf(item, row, hashes[i], stamp)
-        Object.assign(row, changes)
-        await q.updateCustomer(trx, storeId, item.id, changes)
       }
-      return q.findCustomers(trx, storeId, ids)
-    }),
-  )
+    })
+    await checkChannels(trx, storeId, items.map((item) => ({ channel_ids: item.channel_ids })), updateCustomersFailed)
+
+    for (const [i, item] of items.entries()) {
+      const row = current.get(item.id)!
+      const changes = updateOf(item, row, hashes[i], stamp)
+      Object.assign(row, changes)
+      await q.updateCustomer(trx, storeId, item.id, changes)
+    }
+    const rescoped = items.filter((item) => item.email !== undefined || item.channel_ids !== undefined).map((item) => item.id)
+    await checkEmailScopes(trx, storeId, 'update', rescoped)
+    await writeNestedOnUpdate(trx, now, storeId, items)
+    return q.findCustomers(trx, storeId, ids)
+  })
   const byId = new Map(updated.map((row) => [row.id, row]))
   return [...new Set(ids)].map((id) => toCustomer(byId.get(id)!, WRITE_RESPONSE))
 }

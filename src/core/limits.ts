@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { CounterStore } from './counter-store.js'
+import { tooManyRequests } from './errors.js'
+
+// BigCommerce's limits (BEHAVIOUR 10, docs/COMPATIBILITY.md "Limits"), as two onRequest hooks
+// that run after auth, before the body is read, so a refused request never reaches a handler:
+//   1. the store's request quota, when it has one: every response carries the four
+//      X-Rate-Limit-* headers; past the quota, 429 with X-Retry-After;
+//   2. the route's concurrency cap (`config: { concurrency: 3 }`): one request more than the
+//      cap in flight for the store is a 429; the slot is given back when the response ends.
+// Counts live in the app's CounterStore: in memory, or in Redis shared by every node.
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** quota windows and concurrency slots (counter-store.ts) */
+    counters: CounterStore
+  }
+  interface FastifyContextConfig {
+    /** at most this many requests of one store on this route at a time (BEHAVIOUR 10) */
+    concurrency?: number
+  }
+}
+
+/**
+ * How long a concurrency slot may be held before it frees itself in a shared store: longer than
+ * any request takes (the request timeout), short enough that a node killed mid-request does not
+ * hold its slots for long.
+ */
+export const SLOT_LEASE_MS = 60_000
+
+export const RATE_LIMIT_HEADERS = {
+  window: 'x-rate-limit-time-window-ms',
+  reset: 'x-rate-limit-time-reset-ms',
+  quota: 'x-rate-limit-requests-quota',
+  left: 'x-rate-limit-requests-left',
+  retryAfter: 'x-retry-after',
+} as const
+
+/**
+ * A counter store that cannot be reached lets requests through: limits protect the service, and
+ * refusing every request while Redis is away would be the larger outage. /readyz reports it.
+ */
+async function orLetThrough<T>(req: FastifyRequest, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work()
+  } catch (error) {
+    req.log.warn({ err: error }, 'limit counters unavailable; request let through')
+    return undefined
+  }
+}
+
+async function enforceQuota(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const limit = req.auth.rateLimit
+  if (!limit) return
+  // The window length is part of the key: a changed window starts a fresh count.
+  const counted = await orLetThrough(req, () => this.counters.hit(`quota:${req.auth.storeHash}:${limit.windowMs}`, limit.windowMs))
+  if (!counted) return
+  reply.header(RATE_LIMIT_HEADERS.window, limit.windowMs)
+  reply.header(RATE_LIMIT_HEADERS.reset, counted.resetMs)
+  reply.header(RATE_LIMIT_HEADERS.quota, limit.quota)
+  reply.header(RATE_LIMIT_HEADERS.left, Math.max(0, limit.quota - counted.count))
+  if (counted.count > limit.quota) {
+    reply.header(RATE_LIMIT_HEADERS.retryAfter, Math.max(1, Math.ceil(counted.resetMs / 1000)))
+    throw tooManyRequests()
+  }
+}
+
+async function enforceConcurrency(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const cap = req.routeOptions.config.concurrency
+  if (cap === undefined) return
+  const key = `concurrency:${req.auth.storeHash}:${req.method} ${req.routeOptions.url}`
+  const taken = await orLetThrough(req, () => this.counters.acquire(key, cap, SLOT_LEASE_MS))
+  if (taken === undefined) return
+  if (taken === null) throw tooManyRequests()
+  // 'close' ends every response: sent in full, failed, or cut off by the client.
+  reply.raw.once('close', () => {
+    taken().catch((error: unknown) => req.log.warn({ err: error }, 'could not release a concurrency slot'))
+  })
+}
+
+/** Adds the limit hooks to the routes of the scope it is registered in, after auth's. */
+export default fp(
+  async (app) => {
+    app.addHook('onRequest', enforceQuota)
+    app.addHook('onRequest', enforceConcurrency)
+  },
+  { name: 'clientele-limits', dependencies: ['clientele-auth'] },
+)

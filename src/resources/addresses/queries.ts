@@ -1,0 +1,94 @@
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely'
+import { applyFilters } from '../../core/filters.js'
+import { reserveIds } from '../../db/counters.js'
+import { MAX_INTEGER, type CustomerAddressTable, type Database } from '../../db/schema.js'
+import { ADDRESS_FILTERS } from './schemas.js'
+
+export type AddressRow = Selectable<CustomerAddressTable>
+export type NewAddressRow = Omit<Insertable<CustomerAddressTable>, 'store_id' | 'id'>
+
+function matching(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
+  return applyFilters(db.selectFrom('customer_addresses').where('store_id', '=', storeId), ADDRESS_FILTERS, query)
+}
+
+export function filteredAddresses(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
+  return matching(db, storeId, query).selectAll()
+}
+
+export async function countAddresses(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
+  const row = await matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Ids an address could have; any other matches nothing, and PostgreSQL refuses ids beyond int4. */
+const possibleIds = (ids: readonly number[]) => [...new Set(ids)].filter((id) => id >= 1 && id <= MAX_INTEGER)
+
+export async function findAddresses(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<AddressRow[]> {
+  const possible = possibleIds(ids)
+  if (possible.length === 0) return []
+  return db.selectFrom('customer_addresses').selectAll().where('store_id', '=', storeId).where('id', 'in', possible).execute()
+}
+
+/** Every address of these customers, by id (one query, whatever their number). */
+export async function addressesOfCustomers(db: Kysely<Database>, storeId: number, customerIds: readonly number[]): Promise<AddressRow[]> {
+  if (customerIds.length === 0) return []
+  return db
+    .selectFrom('customer_addresses')
+    .selectAll()
+    .where('store_id', '=', storeId)
+    .where('customer_id', 'in', [...new Set(customerIds)])
+    .orderBy('id')
+    .execute()
+}
+
+/**
+ * Inserts addresses with the store's next ids; an address identical to one its customer already
+ * has (a concurrent writer's) is skipped by the unique fingerprint. Returns the inserted rows' ids.
+ */
+export async function insertAddresses(db: Kysely<Database>, storeId: number, rows: NewAddressRow[]): Promise<(number | undefined)[]> {
+  if (rows.length === 0) return []
+  const first = await reserveIds(db, storeId, 'addresses.last_id', rows.length)
+  const ids = rows.map((_, i) => first + i)
+  const inserted = await db
+    .insertInto('customer_addresses')
+    .values(rows.map((row, i) => ({ ...row, store_id: storeId, id: ids[i]! })))
+    .onConflict((oc) => oc.columns(['store_id', 'customer_id', 'fingerprint']).doNothing())
+    .returning('id')
+    .execute()
+  const done = new Set(inserted.map((r) => r.id))
+  return ids.map((id) => (done.has(id) ? id : undefined))
+}
+
+export async function updateAddress(db: Kysely<Database>, storeId: number, id: number, changes: Updateable<CustomerAddressTable>): Promise<void> {
+  await db.updateTable('customer_addresses').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
+}
+
+/** Deletes addresses; returns the ids of the customers that had them. */
+export async function deleteAddresses(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<number[]> {
+  const possible = possibleIds(ids)
+  if (possible.length === 0) return []
+  const rows = await db
+    .deleteFrom('customer_addresses')
+    .where('store_id', '=', storeId)
+    .where('id', 'in', possible)
+    .returning('customer_id')
+    .execute()
+  return [...new Set(rows.map((r) => r.customer_id))]
+}
+
+/** Sets `address_count` of these customers to the number of addresses they have. */
+export async function recountAddresses(db: Kysely<Database>, storeId: number, customerIds: readonly number[]): Promise<void> {
+  if (customerIds.length === 0) return
+  await db
+    .updateTable('customers')
+    .set((eb) => ({
+      address_count: eb
+        .selectFrom('customer_addresses as a')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('a.store_id', '=', storeId)
+        .whereRef('a.customer_id', '=', 'customers.id'),
+    }))
+    .where('store_id', '=', storeId)
+    .where('id', 'in', [...new Set(customerIds)])
+    .execute()
+}

@@ -1,0 +1,96 @@
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
+import { applyFilters } from '../../core/filters.js'
+import { reserveIds } from '../../db/counters.js'
+import { MAX_INTEGER, type CustomerAttributeValueTable, type Database } from '../../db/schema.js'
+import { ATTRIBUTE_VALUE_FILTERS } from './schemas.js'
+
+export type ValueRow = Selectable<CustomerAttributeValueTable>
+export type NewValueRow = Omit<Insertable<CustomerAttributeValueTable>, 'store_id' | 'id'>
+
+// The attribute is joined for the `name` filter; every value has one (the foreign key).
+function matching(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
+  const joined = db
+    .selectFrom('customer_attribute_values as v')
+    .innerJoin('customer_attributes as a', (join) => join.onRef('a.store_id', '=', 'v.store_id').onRef('a.id', '=', 'v.attribute_id'))
+    .where('v.store_id', '=', storeId)
+  return applyFilters(joined, ATTRIBUTE_VALUE_FILTERS, query)
+}
+
+export function filteredValues(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
+  return matching(db, storeId, query).selectAll('v')
+}
+
+export async function countValues(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
+  const row = await matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+const possibleIds = (ids: readonly number[]) => [...new Set(ids)].filter((id) => id >= 1 && id <= MAX_INTEGER)
+
+export async function findValues(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<ValueRow[]> {
+  const possible = possibleIds(ids)
+  if (possible.length === 0) return []
+  return db.selectFrom('customer_attribute_values').selectAll().where('store_id', '=', storeId).where('id', 'in', possible).execute()
+}
+
+/** Every value of these customers, by id (one query, whatever their number). */
+export async function valuesOfCustomers(db: Kysely<Database>, storeId: number, customerIds: readonly number[]): Promise<ValueRow[]> {
+  if (customerIds.length === 0) return []
+  return db
+    .selectFrom('customer_attribute_values')
+    .selectAll()
+    .where('store_id', '=', storeId)
+    .where('customer_id', 'in', [...new Set(customerIds)])
+    .orderBy('id')
+    .execute()
+}
+
+export async function insertValues(db: Kysely<Database>, storeId: number, rows: NewValueRow[]): Promise<number[]> {
+  if (rows.length === 0) return []
+  const first = await reserveIds(db, storeId, 'attribute_values.last_id', rows.length)
+  const ids = rows.map((_, i) => first + i)
+  await db
+    .insertInto('customer_attribute_values')
+    .values(rows.map((row, i) => ({ ...row, store_id: storeId, id: ids[i]! })))
+    .execute()
+  return ids
+}
+
+export async function setValue(db: Kysely<Database>, storeId: number, id: number, value: string, stamp: string): Promise<void> {
+  await db
+    .updateTable('customer_attribute_values')
+    .set({ value, date_modified: stamp })
+    .where('store_id', '=', storeId)
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Deletes values; returns the ids of the customers that had them. */
+export async function deleteValues(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<number[]> {
+  const possible = possibleIds(ids)
+  if (possible.length === 0) return []
+  const rows = await db
+    .deleteFrom('customer_attribute_values')
+    .where('store_id', '=', storeId)
+    .where('id', 'in', possible)
+    .returning('customer_id')
+    .execute()
+  return [...new Set(rows.map((r) => r.customer_id))]
+}
+
+/** Sets `attribute_count` of these customers to the number of attribute values they have. */
+export async function recountValues(db: Kysely<Database>, storeId: number, customerIds: readonly number[]): Promise<void> {
+  if (customerIds.length === 0) return
+  await db
+    .updateTable('customers')
+    .set((eb) => ({
+      attribute_count: eb
+        .selectFrom('customer_attribute_values as v')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('v.store_id', '=', storeId)
+        .whereRef('v.customer_id', '=', 'customers.id'),
+    }))
+    .where('store_id', '=', storeId)
+    .where('id', 'in', [...new Set(customerIds)])
+    .execute()
+}

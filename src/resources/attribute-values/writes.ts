@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely'
+import { formatTimestamp } from '../../core/dates.js'
+import type { RuleFailure } from '../../core/errors.js'
+import { isDecimalNumber, isIsoDateOrDateTime } from '../../core/value-formats.js'
+import { addToCounter } from '../../db/counters.js'
+import type { Database } from '../../db/schema.js'
+import { attributesOf, type AttributeRow } from '../attributes/queries.js'
+import * as q from './queries.js'
+
+// Writing attribute values, wherever they arrive: PUT /customers/attribute-values (seed 004) and
+// `attributes` of POST /customers. An upsert: a value is matched on its id when given, else on
+// (customer, attribute), one value per pair. Every item is checked before anything is written;
+// `attribute_count` of the customers touched is recounted in the same transaction.
+
+export const ATTRIBUTE_VALUE_PROBLEMS = {
+  unknownAttribute: 'is not the id of a customer attribute of this store',
+  unknownValue: 'is not the id of an attribute value of this store',
+  otherPair: (customerId: number, attributeId: number) =>
+    `is the id of customer ${customerId}'s value of attribute ${attributeId}, not of this item's customer and attribute`,
+  repeatedPair: (first: string) => `names the same customer and attribute as ${first}`,
+  notANumber: (attributeId: number) => `must be a decimal number (attribute ${attributeId} is of type number)`,
+  notADate: (attributeId: number) => `must be an ISO 8601 date or date-time (attribute ${attributeId} is of type date)`,
+} as const
+
+/** One value to write, with the paths its fields are reported at. */
+export interface ValueWrite {
+  customerId: number
+  attributeId: number
+  value: string
+  /** the value's own id, when the request targets it */
+  id?: number
+  /** the item's path (`0`, `0.attributes.1`) */
+  at: string
+  /** the name the request gives the value (`value` on PUT, `attribute_value` nested in a customer) */
+  valueField: 'value' | 'attribute_value'
+}
+
+/** What is wrong with a value for this attribute's type; empty text is no value, and fits every type. */
+function typeProblem(attribute: AttributeRow, value: string): string | undefined {
+  if (value === '') return undefined
+  if (attribute.type === 'number' && !isDecimalNumber(value)) return ATTRIBUTE_VALUE_PROBLEMS.notANumber(attribute.id)
+  if (attribute.type === 'date' && !isIsoDateOrDateTime(value)) return ATTRIBUTE_VALUE_PROBLEMS.notADate(attribute.id)
+  return undefined
+}
+
+/** Upserts values inside the caller's transaction; returns the rows written, in input order. */
+export async function upsertValues(
+  trx: Kysely<Database>,
+  now: Date,
+  storeId: number,
+  writes: ValueWrite[],
+  failed: RuleFailure,
+): Promise<q.ValueRow[]> {
+  if (writes.length === 0) return []
+  // The counter's row lock serialises this store's value writers, so two upserts of one
+  // (customer, attribute) never both insert.
+  await addToCounter(trx, storeId, 'attribute_values.last_id', 0)
+  const attributes = new Map((await attributesOf(trx, storeId)).map((row) => [row.id, row]))
+  const firstOf = new Map<string, string>()
+  for (const write of writes) {
+    const attribute = attributes.get(write.attributeId)
+    if (!attribute) throw failed({ [`${write.at}.attribute_id`]: ATTRIBUTE_VALUE_PROBLEMS.unknownAttribute })
+    const problem = typeProblem(attribute, write.value)
+    if (problem) throw failed({ [`${write.at}.${write.valueField}`]: problem })
+    const pair = `${write.customerId}:${write.attributeId}`
+    const first = firstOf.get(pair)
+    if (first !== undefined) throw failed({ [`${write.at}.attribute_id`]: ATTRIBUTE_VALUE_PROBLEMS.repeatedPair(first) })
+    firstOf.set(pair, write.at)
+  }
+
+  const targeted = new Map((await q.findValues(trx, storeId, writes.flatMap((w) => (w.id === undefined ? [] : [w.id])))).map((row) => [row.id, row]))
+  for (const write of writes) {
+    if (write.id === undefined) continue
+    const row = targeted.get(write.id)
+    if (!row) throw failed({ [`${write.at}.id`]: ATTRIBUTE_VALUE_PROBLEMS.unknownValue })
+    if (row.customer_id !== write.customerId || row.attribute_id !== write.attributeId) {
+      throw failed({ [`${write.at}.id`]: ATTRIBUTE_VALUE_PROBLEMS.otherPair(row.customer_id, row.attribute_id) })
+    }
+  }
+
+  const customerIds = writes.map((w) => w.customerId)
+  const existing = new Map((await q.valuesOfCustomers(trx, storeId, customerIds)).map((row) => [`${row.customer_id}:${row.attribute_id}`, row]))
+  const stamp = formatTimestamp(now)
+  const ids: (number | undefined)[] = []
+  for (const write of writes) {
+    const row = existing.get(`${write.customerId}:${write.attributeId}`)
+    if (row) await q.setValue(trx, storeId, row.id, write.value, stamp)
+    ids.push(row?.id)
+  }
+  const fresh = writes.filter((_, i) => ids[i] === undefined)
+  const inserted = await q.insertValues(
+    trx,
+    storeId,
+    fresh.map((w) => ({ customer_id: w.customerId, attribute_id: w.attributeId, value: w.value, date_created: stamp, date_modified: stamp })),
+  )
+  let next = 0
+  const allIds = ids.map((id) => id ?? inserted[next++]!)
+  await q.recountValues(trx, storeId, customerIds)
+  const byId = new Map((await q.findValues(trx, storeId, allIds)).map((row) => [row.id, row]))
+  return allIds.map((id) => byId.get(id)!)
+}

@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely'
+import { createCustomersFailed, updateCustomersFailed, type ApiError } from '../../core/errors.js'
+import { lockKeys } from '../../db/dialect.js'
+import type { Database } from '../../db/schema.js'
+import * as q from './queries.js'
+
+// Who is the same customer (DECISIONS 7, BEHAVIOUR 3.5). Two customers of a store may share an
+// email (compared case-insensitively) only when their login scopes cannot meet: a global customer
+// (channel_ids null) meets every customer, two channel-specific customers meet when their
+// channel_ids overlap.
+//
+// No unique index can say that, so the check runs inside the writing transaction, after the
+// write: the writer locks each email it wrote (lockKeys: on PostgreSQL an advisory lock on
+// store + email, held to commit), then reads every customer of those emails. A concurrent writer
+// of the same email waits for the lock, and its read then sees this one's committed rows; a
+// read-then-write without the lock would let both pass.
+
+export type ChannelScope = readonly number[] | null
+
+export function scopesMeet(a: ChannelScope, b: ChannelScope): boolean {
+  if (a === null || b === null) return true
+  return a.some((id) => b.includes(id))
+}
+
+export function emailInUse(kind: 'create' | 'update', email: string): ApiError {
+  return kind === 'create'
+    ? createCustomersFailed({ '.customer_create': `Error creating customers: email ${email} already in use` })
+    : updateCustomersFailed({ '.customer_update': `Error updating customers: email ${email} already in use` })
+}
+
+const scopeOf = (row: { channel_ids: string | null }): ChannelScope => (row.channel_ids === null ? null : (JSON.parse(row.channel_ids) as number[]))
+
+/**
+ * Refuses a batch that leaves two customers of one email whose scopes meet. `ids` are the
+ * customers the batch created, or whose email or channel_ids it set, in batch order; the error
+ * names the first of them that meets another customer of its email (an existing one, or one
+ * earlier in the batch), with its email as sent.
+ */
+export async function checkEmailScopes(trx: Kysely<Database>, storeId: number, kind: 'create' | 'update', ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return
+  const written = await q.findCustomers(trx, storeId, ids)
+  const keys = [...new Set(written.map((row) => row.email_key))]
+  await lockKeys(trx, storeId, keys.map((key) => `customer-email:${key}`))
+  // Read after the lock: a writer that held it before us has committed by now.
+  const holders = await q.customersWithEmails(trx, storeId, keys)
+  const position = new Map<number, number>()
+  ids.forEach((id, i) => position.has(id) || position.set(id, i))
+
+  for (const [id, mine] of position) {
+    const me = holders.find((row) => row.id === id)
+    if (!me) continue
+    const clash = holders.some((other) => {
+      if (other.id === id || other.email_key !== me.email_key) return false
+      // A later customer of the batch reports the clash itself, so the error names the later one.
+      const theirs = position.get(other.id)
+      if (theirs !== undefined && theirs > mine) return false
+      return scopesMeet(scopeOf(me), scopeOf(other))
+    })
+    if (clash) throw emailInUse(kind, me.email)
+  }
+}

@@ -1,0 +1,58 @@
+import type { Kysely, Selectable } from 'kysely'
+import { isIsoDate } from '../../core/value-formats.js'
+import type { Database, FormFieldTable } from '../../db/schema.js'
+import type { FieldType, FieldValue, Form } from './schemas.js'
+
+// A store's form field definitions as the value rules read them, and what shape a value of each
+// type must have (docs/COMPATIBILITY.md "Form fields").
+
+export interface FieldDefinition {
+  id: number
+  form: Form
+  name: string
+  type: FieldType
+  /** picklist, radiobuttons, checkboxes: the choices; otherwise null */
+  options: string[] | null
+  required: boolean
+}
+
+export function toDefinition(row: Selectable<FormFieldTable>): FieldDefinition {
+  return {
+    id: row.id,
+    form: row.form as Form,
+    name: row.name,
+    type: row.type as FieldType,
+    options: row.options === null ? null : (JSON.parse(row.options) as string[]),
+    required: row.required === 1,
+  }
+}
+
+/** Every field of one form of the store, by name (a store has a handful: one query). */
+export async function fieldsOf(db: Kysely<Database>, storeId: number, form: Form): Promise<Map<string, FieldDefinition>> {
+  const rows = await db.selectFrom('form_fields').selectAll().where('store_id', '=', storeId).where('form', '=', form).orderBy('id').execute()
+  return new Map(rows.map((row) => [row.name, toDefinition(row)]))
+}
+
+const listed = (options: readonly string[]) => options.map((o) => JSON.stringify(o)).join(', ')
+
+/** What is wrong with a value for this field, or undefined when it fits the field's type. */
+export function valueProblem(field: FieldDefinition, value: FieldValue): string | undefined {
+  const options = field.options ?? []
+  switch (field.type) {
+    case 'checkboxes': {
+      if (!Array.isArray(value)) return `must be an array of this checkboxes field's options: ${listed(options)}`
+      const unknown = value.find((v) => !options.includes(v))
+      if (unknown !== undefined) return `holds ${JSON.stringify(unknown)}, which is not an option of this field: ${listed(options)}`
+      return new Set(value).size === value.length ? undefined : 'must not hold the same option twice'
+    }
+    case 'numbers':
+      return typeof value === 'number' ? undefined : 'must be a number for a numbers field'
+    case 'date':
+      return typeof value === 'string' && isIsoDate(value) ? undefined : 'must be an ISO 8601 date (2024-05-14) for a date field'
+    case 'picklist':
+    case 'radiobuttons':
+      return typeof value === 'string' && options.includes(value) ? undefined : `must be one of this field's options: ${listed(options)}`
+    default:
+      return typeof value === 'string' ? undefined : `must be a string for a ${field.type} field`
+  }
+}

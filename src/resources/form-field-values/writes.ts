@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely'
+import { formatTimestamp } from '../../core/dates.js'
+import type { RuleFailure } from '../../core/errors.js'
+import { hashPassword } from '../../core/passwords.js'
+import type { Database } from '../../db/schema.js'
+import { fieldsOf, valueProblem, type FieldDefinition } from './fields.js'
+import type { FieldValue, Form, FormFieldInput } from './schemas.js'
+
+// Writing form field values, wherever they arrive: PUT /customers/form-field-values, and
+// `form_fields` of customers (POST, PUT) and addresses (POST, PUT). First every value is checked
+// against the store's fields (nothing written yet), then the checked values are upserted once
+// their owner's id is known.
+
+export const FORM_FIELD_PROBLEMS = {
+  unknownField: (form: Form) => `is not a field of this store's ${form === 'customer' ? 'account sign-up' : 'address'} form`,
+  repeated: (first: string) => `names the same field as ${first}`,
+  missingRequired: (name: string) => `must include the required field ${JSON.stringify(name)}`,
+} as const
+
+/** One owner's values, each with the path it is reported at (`0.form_fields.1`). */
+export interface FormFieldEntry {
+  values: { input: FormFieldInput; at: string }[]
+  /** set when the owner is being created: where a missing required field is reported (`0.form_fields`) */
+  requiredAt?: string
+}
+
+export interface CheckedValue {
+  field: FieldDefinition
+  /** as given, for the response */
+  value: FieldValue
+  /** the column text: JSON of the value, or of a password's hash */
+  stored: string
+}
+
+/** Checks each owner's values against the form's fields; returns them ready to store, per entry. */
+export async function checkFormFields(
+  db: Kysely<Database>,
+  storeId: number,
+  form: Form,
+  entries: FormFieldEntry[],
+  failed: RuleFailure,
+): Promise<CheckedValue[][]> {
+  if (!entries.some((entry) => entry.values.length > 0 || entry.requiredAt !== undefined)) return entries.map(() => [])
+  const fields = await fieldsOf(db, storeId, form)
+  const checked = entries.map((entry) => {
+    const seen = new Map<string, string>()
+    const values = entry.values.map(({ input, at }) => {
+      const field = fields.get(input.name)
+      if (!field) throw failed({ [`${at}.name`]: FORM_FIELD_PROBLEMS.unknownField(form) })
+      const first = seen.get(input.name)
+      if (first !== undefined) throw failed({ [`${at}.name`]: FORM_FIELD_PROBLEMS.repeated(first) })
+      seen.set(input.name, at)
+      const problem = valueProblem(field, input.value)
+      if (problem) throw failed({ [`${at}.value`]: problem })
+      return { field, value: input.value }
+    })
+    if (entry.requiredAt !== undefined) {
+      const missing = [...fields.values()].find((field) => field.required && !seen.has(field.name))
+      if (missing) throw failed({ [entry.requiredAt]: FORM_FIELD_PROBLEMS.missingRequired(missing.name) })
+    }
+    return values
+  })
+  // Password values are hashed once every value has passed: a refused request costs no hashing.
+  return Promise.all(
+    checked.map((values) =>
+      Promise.all(
+        values.map(async ({ field, value }) => ({
+          field,
+          value,
+          stored: JSON.stringify(field.type === 'password' ? await hashPassword(String(value)) : value),
+        })),
+      ),
+    ),
+  )
+}
+
+/** Upserts checked values of customers or of addresses: one value per owner and field. */
+export async function saveFormFieldValues(
+  db: Kysely<Database>,
+  now: Date,
+  storeId: number,
+  owner: Form,
+  values: { ownerId: number; values: CheckedValue[] }[],
+): Promise<void> {
+  const stamp = formatTimestamp(now)
+  const rows = values.flatMap(({ ownerId, values: checked }) =>
+    checked.map((value) => ({
+      store_id: storeId,
+      field_id: value.field.id,
+      customer_id: owner === 'customer' ? ownerId : null,
+      address_id: owner === 'address' ? ownerId : null,
+      value: value.stored,
+      date_modified: stamp,
+    })),
+  )
+  if (rows.length === 0) return
+  const ownerColumn = owner === 'customer' ? 'customer_id' : 'address_id'
+  await db
+    .insertInto('form_field_values')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['store_id', ownerColumn, 'field_id']).doUpdateSet((eb) => ({
+        value: eb.ref('excluded.value'),
+        date_modified: eb.ref('excluded.date_modified'),
+      })),
+    )
+    .execute()
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import { formatTimestamp, systemClock, type Clock } from '../../core/dates.js'
+import { bodyProblems } from '../../core/validation.js'
+import { isUniqueViolation, lockKeys } from '../../db/dialect.js'
+import type { Database } from '../../db/schema.js'
+import { storeIdByHash } from '../../stores/channels.js'
+import { StoreAdminError } from '../../stores/service.js'
+import * as q from './queries.js'
+import { EMPTY_BILLING_ADDRESS, INSTRUMENT_FIXTURES, type StoredInstrument, type StoredInstrumentCreate } from './schemas.js'
+import { toInstrument } from './service.js'
+
+// Stored instruments as test fixtures, for the admin API and the CLI: real stores fill them from
+// payments, which Clientele does not take. A customer has at most one default instrument: adding
+// a new default makes the previous one an ordinary instrument (and a partial unique index holds
+// the rule whatever writes the table).
+
+/** The input checked against its type's shape (the CLI's JSON has passed no HTTP validation). */
+function checked(input: unknown): StoredInstrumentCreate {
+  const type = (input as { type?: unknown } | null)?.type
+  const schema = typeof type === 'string' && Object.hasOwn(INSTRUMENT_FIXTURES, type) ? INSTRUMENT_FIXTURES[type as keyof typeof INSTRUMENT_FIXTURES] : undefined
+  if (!schema) throw new StoreAdminError('invalid', `type must be one of: ${Object.keys(INSTRUMENT_FIXTURES).join(', ')}`)
+  const problems = bodyProblems(schema, input)
+  if (problems) throw new StoreAdminError('invalid', Object.entries(problems).map(([path, message]) => `${path}: ${message}`).join('; '))
+  return input as StoredInstrumentCreate
+}
+
+/** The fields stored as details: the type's own, with the optional ones filled as BigCommerce shows them. */
+function detailsOf(input: StoredInstrumentCreate): Record<string, unknown> {
+  switch (input.type) {
+    case 'stored_card':
+      return {
+        brand: input.brand,
+        expiry_month: input.expiry_month,
+        expiry_year: input.expiry_year,
+        issuer_identification_number: input.issuer_identification_number ?? '',
+        last_4: input.last_4,
+        billing_address: { ...EMPTY_BILLING_ADDRESS, ...input.billing_address },
+      }
+    case 'stored_paypal_account':
+      return { email: input.email }
+    default:
+      return { masked_account_number: input.masked_account_number, issuer: input.issuer }
+  }
+}
+
+async function requireCustomer(db: Kysely<Database>, storeId: number, storeHash: string, customerId: number): Promise<void> {
+  if (!(await q.customerExists(db, storeId, customerId))) throw new StoreAdminError('not_found', `no customer ${customerId} in store "${storeHash}"`)
+}
+
+export async function listInstrumentsOf(db: Kysely<Database>, storeHash: string, customerId: number): Promise<StoredInstrument[]> {
+  const storeId = await storeIdByHash(db, storeHash)
+  await requireCustomer(db, storeId, storeHash, customerId)
+  return (await q.instrumentsOf(db, storeId, customerId)).map(toInstrument)
+}
+
+export async function addInstrument(
+  db: Kysely<Database>,
+  storeHash: string,
+  customerId: number,
+  input: unknown,
+  clock: Clock = systemClock,
+): Promise<StoredInstrument> {
+  const instrument = checked(input)
+  const storeId = await storeIdByHash(db, storeHash)
+  const row = {
+    store_id: storeId,
+    customer_id: customerId,
+    token: instrument.token ?? randomBytes(32).toString('hex'),
+    type: instrument.type,
+    is_default: instrument.is_default ? 1 : 0,
+    details: JSON.stringify(detailsOf(instrument)),
+    date_created: formatTimestamp(clock()),
+  }
+  try {
+    await db.transaction().execute(async (trx) => {
+      await requireCustomer(trx, storeId, storeHash, customerId)
+      if (row.is_default) {
+        // Two defaults added at once take turns, so the second demotes the first instead of failing.
+        await lockKeys(trx, storeId, [`stored-instrument-default:${customerId}`])
+        await q.clearDefault(trx, storeId, customerId)
+      }
+      await q.insertInstrument(trx, row)
+    })
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new StoreAdminError('conflict', `an instrument with token "${row.token}" already exists in store "${storeHash}"`)
+    throw error
+  }
+  return toInstrument(row)
+}
+
+export async function removeInstrument(db: Kysely<Database>, storeHash: string, customerId: number, token: string): Promise<void> {
+  const storeId = await storeIdByHash(db, storeHash)
+  if (!(await q.deleteInstrument(db, storeId, customerId, token))) {
+    throw new StoreAdminError('not_found', `customer ${customerId} of store "${storeHash}" has no instrument with token "${token}"`)
+  }
+}

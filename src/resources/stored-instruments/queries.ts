@@ -1,0 +1,49 @@
+import type { Insertable, Kysely, Selectable } from 'kysely'
+import { MAX_INTEGER, type Database, type StoredInstrumentTable } from '../../db/schema.js'
+
+export type InstrumentRow = Selectable<StoredInstrumentTable>
+
+const possible = (id: number) => id >= 1 && id <= MAX_INTEGER
+
+export async function customerExists(db: Kysely<Database>, storeId: number, customerId: number): Promise<boolean> {
+  if (!possible(customerId)) return false
+  const row = await db.selectFrom('customers').select('id').where('store_id', '=', storeId).where('id', '=', customerId).executeTakeFirst()
+  return row !== undefined
+}
+
+/** A customer's instruments, oldest first. */
+export async function instrumentsOf(db: Kysely<Database>, storeId: number, customerId: number): Promise<InstrumentRow[]> {
+  if (!possible(customerId)) return []
+  return db
+    .selectFrom('stored_instruments')
+    .selectAll()
+    .where('store_id', '=', storeId)
+    .where('customer_id', '=', customerId)
+    .orderBy('id')
+    .execute()
+}
+
+export async function clearDefault(db: Kysely<Database>, storeId: number, customerId: number): Promise<void> {
+  await db
+    .updateTable('stored_instruments')
+    .set({ is_default: 0 })
+    .where('store_id', '=', storeId)
+    .where('customer_id', '=', customerId)
+    .where('is_default', '=', 1)
+    .execute()
+}
+
+export async function insertInstrument(db: Kysely<Database>, row: Insertable<StoredInstrumentTable>): Promise<void> {
+  await db.insertInto('stored_instruments').values(row).execute()
+}
+
+export async function deleteInstrument(db: Kysely<Database>, storeId: number, customerId: number, token: string): Promise<boolean> {
+  if (!possible(customerId)) return false
+  const result = await db
+    .deleteFrom('stored_instruments')
+    .where('store_id', '=', storeId)
+    .where('customer_id', '=', customerId)
+    .where('token', '=', token)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows) > 0
+}

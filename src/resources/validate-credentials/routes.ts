@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { MemoryAttemptCounter, type AttemptCounter } from '../../core/attempt-counter.js'
+import { CUSTOMERS } from '../../core/scopes.js'
+import { LoginGuard, type LoginLimits } from './limits.js'
+import { ValidateCredentialsBody, ValidateCredentialsResult } from './schemas.js'
+import { throwawayHash, validateCredentials } from './service.js'
+
+// POST /customers/validate-credentials: a bare object (BEHAVIOUR 3.7). It changes nothing, so the
+// read-only customers scope is enough (BEHAVIOUR 12's inference; docs/COMPATIBILITY.md).
+
+export interface ValidateCredentialsOptions {
+  limits: LoginLimits
+  /** where failed attempts are counted; in this process's memory unless given */
+  counter?: AttemptCounter
+}
+
+const routes: FastifyPluginAsyncTypebox<ValidateCredentialsOptions> = async (app, options) => {
+  const guard = new LoginGuard(options.counter ?? new MemoryAttemptCounter(() => app.clock().getTime()), options.limits)
+  // Made ahead, so that the first unknown email does not pay for making it.
+  void throwawayHash()
+
+  app.post('/customers/validate-credentials', {
+    schema: {
+      summary: 'Validate customer credentials', operationId: 'validateCustomerCredentials', tags: ['Validate Credentials'],
+      body: ValidateCredentialsBody, response: { 200: ValidateCredentialsResult },
+    },
+    config: { scopes: CUSTOMERS.read },
+  }, async (req) => validateCredentials(app.db, guard, req.auth.storeId, req.ip, req.body))
+}
+
+export default routes

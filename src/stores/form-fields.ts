@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely'
+import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
+import { reserveIds } from '../db/counters.js'
+import { MAX_INTEGER, type Database } from '../db/schema.js'
+import { toDefinition } from '../resources/form-field-values/fields.js'
+import { FIELD_TYPES, FORMS, TYPES_WITH_OPTIONS, type FieldType, type Form } from '../resources/form-field-values/schemas.js'
+import { StoreAdminError, storeId } from './service.js'
+
+// Form field definitions: BigCommerce keeps them in its control panel, Clientele in the admin API
+// and the CLI (`clientele form-fields ...`). A field belongs to the account sign-up form
+// (`customer`) or the address form (`address`); the API writes and reads its values by name.
+// A definition does not change: delete it (which deletes its values) and create it again.
+
+export interface FormFieldDefinition {
+  id: number
+  form: Form
+  name: string
+  type: FieldType
+  /** picklist, radiobuttons and checkboxes: the choices; null for the other types */
+  options: string[] | null
+  required: boolean
+  date_created: string
+}
+
+export interface NewFormField {
+  form: string
+  name: string
+  type: string
+  options?: readonly string[]
+  required?: boolean
+}
+
+/** What is wrong with a definition, in words for the CLI and the admin API's 422. */
+function definitionProblem(input: NewFormField): string | undefined {
+  if (!(FORMS as readonly string[]).includes(input.form)) return `form "${input.form}" must be one of: ${FORMS.join(', ')}`
+  if (!(FIELD_TYPES as readonly string[]).includes(input.type)) return `type "${input.type}" must be one of: ${FIELD_TYPES.join(', ')}`
+  if (input.name.trim() === '' || input.name.length > 255) return 'a form field name must be 1-255 characters'
+  const options = input.options ?? []
+  if (TYPES_WITH_OPTIONS.includes(input.type as FieldType)) {
+    if (options.length === 0) return `a ${input.type} field needs at least one option`
+    if (options.some((option) => option === '')) return 'an option must not be empty'
+    if (new Set(options).size !== options.length) return 'options must differ from each other'
+  } else if (options.length > 0) {
+    return `a ${input.type} field takes no options (only ${TYPES_WITH_OPTIONS.join(', ')} do)`
+  }
+  return undefined
+}
+
+function toPublic(row: Parameters<typeof toDefinition>[0]): FormFieldDefinition {
+  return { ...toDefinition(row), date_created: row.date_created }
+}
+
+export async function createFormField(db: Kysely<Database>, hash: string, input: NewFormField, clock: Clock = systemClock): Promise<FormFieldDefinition> {
+  const problem = definitionProblem(input)
+  if (problem) throw new StoreAdminError('invalid', problem)
+  const store = await storeId(db, hash)
+  return db.transaction().execute(async (trx) => {
+    // Reserving the id first takes the counter's row lock: concurrent creates of one name queue
+    // here, and the check below sees the other's field. A refused create rolls the id back.
+    const id = await reserveIds(trx, store, 'form_fields.last_id', 1)
+    const taken = await trx
+      .selectFrom('form_fields')
+      .select('id')
+      .where('store_id', '=', store)
+      .where('form', '=', input.form)
+      .where('name', '=', input.name)
+      .executeTakeFirst()
+    if (taken) throw new StoreAdminError('conflict', `the ${input.form} form of store "${hash}" already has a field named "${input.name}"`)
+    const row = {
+      store_id: store,
+      id,
+      form: input.form,
+      name: input.name,
+      type: input.type,
+      options: TYPES_WITH_OPTIONS.includes(input.type as FieldType) ? JSON.stringify(input.options) : null,
+      required: input.required ? 1 : 0,
+      date_created: formatTimestamp(clock()),
+    }
+    await trx.insertInto('form_fields').values(row).execute()
+    return toPublic(row)
+  })
+}
+
+export async function listFormFields(db: Kysely<Database>, hash: string): Promise<FormFieldDefinition[]> {
+  const store = await storeId(db, hash)
+  const rows = await db.selectFrom('form_fields').selectAll().where('store_id', '=', store).orderBy('id').execute()
+  return rows.map(toPublic)
+}
+
+/** Deletes a field and every value of it. */
+export async function deleteFormField(db: Kysely<Database>, hash: string, id: number): Promise<void> {
+  const store = await storeId(db, hash)
+  const missing = new StoreAdminError('not_found', `store "${hash}" has no form field ${id}`)
+  if (!Number.isInteger(id) || id < 1 || id > MAX_INTEGER) throw missing
+  const result = await db.deleteFrom('form_fields').where('store_id', '=', store).where('id', '=', id).executeTakeFirst()
+  if (Number(result.numDeletedRows) === 0) throw missing
+}

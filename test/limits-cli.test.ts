@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { ALL_SCOPES } from '../src/core/scopes.js'
+import type { Database } from '../src/db/schema.js'
+import { createAccount, createStore } from '../src/stores/service.js'
+import { BACKENDS, type Backend } from './helpers/backends.js'
+import { killStrayProcesses, processDatabase, run, type ProcessDatabase } from './helpers/process.js'
+
+// `clientele limits ...` as a real process, each test on a database of its own; what it sets is
+// checked through an app on the same database.
+
+/** A GET /customers through an app on the database the CLI wrote: status and quota headers. */
+async function quotaSeen(db: Kysely<Database>, hash: string, token: string) {
+  const app = buildApp({ db })
+  try {
+    const res = await app.inject({ method: 'GET', url: `/stores/${hash}/v3/customers`, headers: { 'x-auth-token': token } })
+    return {
+      status: res.statusCode,
+      quota: res.headers['x-rate-limit-requests-quota'],
+      window: res.headers['x-rate-limit-time-window-ms'],
+    }
+  } finally {
+    await app.close()
+  }
+}
+
+describe.each(BACKENDS)('%s: clientele limits', (backend: Backend) => {
+  let database: ProcessDatabase
+  const clientele = (...args: string[]) => run(args, database.env)
+
+  beforeEach(async () => {
+    database = await processDatabase(backend)
+  })
+  afterEach(async () => {
+    killStrayProcesses()
+    await database.remove()
+  })
+
+  it('limits set gives a store a quota its API responses announce', async () => {
+    const db = await database.open()
+    await createStore(db, 'shop-a')
+    const { access_token: token } = await createAccount(db, { storeHash: 'shop-a', scopes: ALL_SCOPES })
+    expect(await quotaSeen(db, 'shop-a', token)).toEqual({ status: 200, quota: undefined, window: undefined })
+
+    expect(await clientele('limits', 'set', 'shop-a', '--quota', '150')).toMatchObject({
+      code: 0,
+      stdout: 'shop-a\t150 requests per 30000 ms\n',
+      stderr: '',
+    })
+    expect(await quotaSeen(db, 'shop-a', token)).toEqual({ status: 200, quota: '150', window: '30000' })
+  })
+
+  it('limits show prints one store as text and JSON, and every limited store without a hash', async () => {
+    const db = await database.open()
+    for (const hash of ['shop-a', 'shop-b', 'shop-c']) await createStore(db, hash)
+    expect((await clientele('limits', 'set', 'shop-a', '--quota', '450', '--window-ms', '30000')).code).toBe(0)
+    expect((await clientele('limits', 'set', 'shop-c', '--quota', '5', '--window-ms', '1000')).code).toBe(0)
+
+    expect(await clientele('limits', 'show', 'shop-b')).toMatchObject({ code: 0, stdout: 'shop-b\tnot limited\n' })
+    const json = await clientele('limits', 'show', 'shop-a', '--json')
+    expect(JSON.parse(json.stdout)).toEqual({ store_hash: 'shop-a', enabled: true, quota: 450, window_ms: 30_000 })
+    expect(await clientele('limits', 'show')).toMatchObject({
+      code: 0,
+      stdout: 'shop-a\t450 requests per 30000 ms\nshop-c\t5 requests per 1000 ms\n',
+    })
+  })
+
+  it('limits off lifts the quota', async () => {
+    const db = await database.open()
+    await createStore(db, 'shop-a')
+    const { access_token: token } = await createAccount(db, { storeHash: 'shop-a', scopes: ALL_SCOPES })
+    expect((await clientele('limits', 'set', 'shop-a', '--quota', '10')).code).toBe(0)
+
+    expect(await clientele('limits', 'off', 'shop-a')).toMatchObject({ code: 0, stdout: 'shop-a\tnot limited\n' })
+    expect(await quotaSeen(db, 'shop-a', token)).toEqual({ status: 200, quota: undefined, window: undefined })
+  })
+
+  it('limits set refuses an unknown store and a quota of 0 with exit code 2', async () => {
+    await createStore(await database.open(), 'shop-a')
+    expect(await clientele('limits', 'set', 'nowhere', '--quota', '5')).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'clientele: no store "nowhere"\n',
+    })
+    expect(await clientele('limits', 'set', 'shop-a', '--quota', '0')).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'clientele: quota must be an integer from 1 to 2147483647\n',
+    })
+  })
+})
