@@ -19,7 +19,7 @@ import { toInstrument } from './service.js'
 function checked(input: unknown): StoredInstrumentCreate {
   const type = (input as { type?: unknown } | null)?.type
   const schema = typeof type === 'string' && Object.hasOwn(INSTRUMENT_FIXTURES, type) ? INSTRUMENT_FIXTURES[type as keyof typeof INSTRUMENT_FIXTURES] : undefined
-  if (!schema) throw new StoreAdminError('invalid', `type must be one of: ${Object.keys(INSTRUMENT_FIXTURES).join(', ')}`)
+  if (!schema) throw new StoreAdminError('invalid', `type: must be one of: ${Object.keys(INSTRUMENT_FIXTURES).join(', ')}`)
   const problems = bodyProblems(schema, input)
   if (problems) throw new StoreAdminError('invalid', Object.entries(problems).map(([path, message]) => `${path}: ${message}`).join('; '))
   return input as StoredInstrumentCreate
