@@ -30,5 +30,8 @@ export function likeContains(text: string): string {
 export async function lockKeys(trx: Kysely<any>, group: number, keys: readonly string[]): Promise<void> {
   if (!isPostgres(trx)) return
   const hashes = [...new Set(keys.map((key) => createHash('sha256').update(key).digest().readInt32BE(0)))].sort((a, b) => a - b)
-  for (const hash of hashes) await sql`select pg_advisory_xact_lock(${group}::int4, ${hash}::int4)`.execute(trx)
+  if (hashes.length === 0) return
+  // One round trip for all keys; the ordered subquery takes the locks in ascending order, so two
+  // writers locking overlapping sets never deadlock.
+  await sql`select pg_advisory_xact_lock(${group}::int4, h) from (select unnest(${hashes}::int4[]) as h order by 1) as keys`.execute(trx)
 }

@@ -39,7 +39,7 @@ const scopeOf = (row: { channel_ids: string | null }): ChannelScope => (row.chan
 export async function checkEmailScopes(trx: Kysely<Database>, storeId: number, kind: 'create' | 'update', ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return
   const written = await q.findCustomers(trx, storeId, ids)
-  const keys = [...new Set(written.map((row) => row.email_key))]
+  const keys = [...new Set(written.map((row) => row.email.toLowerCase()))]
   await lockKeys(trx, storeId, keys.map((key) => `customer-email:${key}`))
   // Read after the lock: a writer that held it before us has committed by now.
   const holders = await q.customersWithEmails(trx, storeId, keys)
