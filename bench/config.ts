@@ -5,6 +5,8 @@ export type Backend = 'sqlite' | 'postgres'
 export interface BenchConfig {
   /** customers seeded into the store before any measurement */
   customers: number
+  /** how many of them (from id 1) get addresses and attribute values */
+  subresourceCustomers: number
   /** seconds each measurement runs */
   duration: number
   /** seconds of unrecorded load before each measurement, so the JIT and caches are warm */
@@ -45,6 +47,7 @@ export function loadBenchConfig(): BenchConfig {
   }
   return {
     customers: Math.round(positive('BENCH_CUSTOMERS', 100_000)),
+    subresourceCustomers: Math.round(positive('BENCH_SUBRESOURCE_CUSTOMERS', 10_000)),
     duration: positive('BENCH_DURATION', 10),
     warmup: positive('BENCH_WARMUP', 1),
     connections: Math.round(positive('BENCH_CONNECTIONS', 16)),

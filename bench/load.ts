@@ -1,5 +1,6 @@
 import autocannon from 'autocannon'
 import { createBody, updateBody, type LoadPools } from './fake-customers.js'
+import { loginBody, metafieldsBody, type LoginPool } from './metafield-login-bodies.js'
 import { runWrk, wrkAvailable } from './wrk.js'
 
 // One measurement: N connections, each sending its next request as soon as the previous
@@ -8,14 +9,23 @@ import { runWrk, wrkAvailable } from './wrk.js'
 
 export type Tool = 'wrk' | 'autocannon'
 
+/**
+ * What a request body holds: new customers (POST /customers), edits of seeded ones (PUT
+ * /customers), new metafields of seeded customers (batch POST /customers/metafields), or a
+ * seeded login (POST /customers/validate-credentials).
+ */
+export type BodyKind = 'create' | 'update' | 'metafields' | 'login'
+
 /** Request bodies, described as data so both tools can generate them. */
 export interface BodySpec {
-  kind: 'create' | 'update'
-  /** customers per request */
+  kind: BodyKind
+  /** items per request (customers or metafields; 1 for a login) */
   size: number
-  /** customers seeded (ids 1..seeded exist), for updates */
+  /** customers seeded (ids 1..seeded exist), for updates and metafields */
   seeded: number
   pools: LoadPools
+  /** the logins a 'login' body takes in turn */
+  logins: LoginPool
   /**
    * Request numbers handed out so far in this database. Every request takes a fresh one, so
    * created emails never repeat across warm-ups, captures and measurements.
@@ -32,10 +42,12 @@ export interface LoadSpec {
 
 export interface LoadResult {
   tool: Tool
+  /** responses received, whatever their status */
   requests: number
   seconds: number
+  /** 2xx responses per second: refused requests (429s, errors) do not count as throughput */
   rps: number
-  /** latency percentiles, milliseconds */
+  /** latency percentiles of 2xx responses (wrk: of all responses), milliseconds */
   p50: number
   p99: number
   /** connection errors and timeouts */
@@ -59,7 +71,12 @@ export function chooseTool(forced: Tool | undefined): Tool {
 /** The body of the next request of this spec, taking a fresh request number. */
 export function nextBody(body: BodySpec): string {
   const n = body.counter.next++
-  return body.kind === 'create' ? createBody(body.pools, n, body.size) : updateBody(body.pools, n, body.size, body.seeded)
+  switch (body.kind) {
+    case 'create': return createBody(body.pools, n, body.size)
+    case 'update': return updateBody(body.pools, n, body.size, body.seeded)
+    case 'metafields': return metafieldsBody(n, body.size, body.seeded)
+    case 'login': return loginBody(body.logins, n)
+  }
 }
 
 /** Runs unrecorded load for `warmup` seconds, then records `duration` seconds of it. */
@@ -101,7 +118,9 @@ async function runAutocannon(spec: LoadSpec, connections: number, seconds: numbe
       },
       (error, done) => (error ? reject(error) : resolve(done)),
     )
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      if (status >= 200 && status < 300) latencies.push(responseTime)
+    })
   })
   const sorted = Float64Array.from(latencies).sort()
   const requests = result.requests.total
@@ -109,7 +128,7 @@ async function runAutocannon(spec: LoadSpec, connections: number, seconds: numbe
     tool: 'autocannon',
     requests,
     seconds: result.duration,
-    rps: requests / result.duration,
+    rps: (requests - result.non2xx) / result.duration,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     errors: result.errors + result.timeouts,

@@ -92,6 +92,9 @@ export async function startClientele(options: ClienteleOptions): Promise<Running
   }
   delete env.DATABASE_SCHEMA
   delete env.ADMIN_TOKEN
+  // validate-credentials runs under the default login limits (5 failures per email, 100 per client
+  // address, in 5 minutes): its logins all succeed and give their attempt back, so none is refused.
+  for (const name of ['LOGIN_FAILURES_PER_EMAIL', 'LOGIN_FAILURES_PER_CLIENT', 'LOGIN_FAILURE_WINDOW_MS']) delete env[name]
   if (options.schema) env.DATABASE_SCHEMA = options.schema
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), 'bin/clientele.js', 'serve'], {
     cwd: REPO_ROOT,

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Backend } from './config.js'
+import type { EventLoopReport } from './event-loop.js'
 import type { LoadResult } from './load.js'
 import { REPO_ROOT } from './processes.js'
 
@@ -11,11 +12,16 @@ export interface Row {
   label: string
   backend: Backend
   clientele: LoadResult
-  bare: LoadResult
+  /** absent where a bare server makes no sense (validate-credentials: its time is scrypt's) */
+  bare?: LoadResult
   /** Clientele req/s over the bare server's */
-  ratio: number
-  /** customers written per second (POST and PUT) */
+  ratio?: number
+  /** customers written per second (POST and PUT /customers) */
   customersPerSecond?: number
+  /** metafields written per second (batch POST /customers/metafields) */
+  metafieldsPerSecond?: number
+  /** validate-credentials: the server's event loop idle and under the load, and scrypt's cost */
+  eventLoop?: EventLoopReport
   /** bytes of the response the bare server replayed */
   responseBytes: number
   /** connections used (BENCH_CONNECTIONS, or fewer where the API caps concurrency) */
@@ -33,6 +39,12 @@ export interface TargetCheck {
 }
 
 const P99_LIMIT_MS = 10
+/**
+ * Rows the p99 target does not apply to: one scrypt verification takes tens of milliseconds by
+ * design (it is what makes a stolen hash slow to crack), so the latency there is the cost of the
+ * password rule, not of the server.
+ */
+const NO_LATENCY_TARGET = new Set(['validate'])
 
 /** The targets of docs and planning, checked against this run's rows. */
 export function checkTargets(rows: Row[]): TargetCheck[] {
@@ -40,14 +52,14 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
   const find = (scenario: string, backend: Backend) => rows.find((r) => r.scenario === scenario && r.backend === backend)
   for (const [backend, min] of [['sqlite', 0.4], ['postgres', 0.15]] as const) {
     const row = find('get-page', backend)
-    if (row) checks.push({ target: `GET page of 50, ${backend}: >= ${min.toFixed(2)} x bare`, measured: `${row.ratio.toFixed(2)} x`, pass: row.ratio >= min })
+    if (row?.ratio !== undefined) checks.push({ target: `GET page of 50, ${backend}: >= ${min.toFixed(2)} x bare`, measured: `${row.ratio.toFixed(2)} x`, pass: row.ratio >= min })
   }
   const post = find('post', 'sqlite')
   if (post) {
     const cps = post.customersPerSecond ?? 0
     checks.push({ target: 'POST, sqlite: >= 20,000 customers/s', measured: `${Math.round(cps).toLocaleString('en-US')} /s`, pass: cps >= 20_000 })
   }
-  for (const row of rows) {
+  for (const row of rows.filter((r) => !NO_LATENCY_TARGET.has(r.scenario))) {
     checks.push({
       target: `p99 < ${P99_LIMIT_MS} ms: ${row.label}, ${row.backend}`,
       measured: `${row.clientele.p99.toFixed(2)} ms`,
@@ -68,28 +80,70 @@ const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(dig
 const whole = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-')
 
 export function formatResults(rows: Row[]): string {
-  const body = rows.map((r) => [
-    r.label,
-    r.backend,
-    whole(r.clientele.rps),
-    fixed(r.clientele.p50, 2),
-    fixed(r.clientele.p99, 2),
-    whole(r.bare.rps),
-    fixed(r.ratio, 2),
-    r.customersPerSecond === undefined ? '' : whole(r.customersPerSecond),
-    fixed(r.clientele.cpuMsPerRequest, 3),
-    fixed(r.bare.cpuMsPerRequest, 3),
-    fixed(r.clientele.serverCores, 2),
-    // a figure from failed requests measures the failure path: flag it
-    r.clientele.errors + r.clientele.non2xx + r.bare.errors + r.bare.non2xx > 0
-      ? `${r.clientele.errors}/${r.clientele.non2xx} (bare ${r.bare.errors}/${r.bare.non2xx})`
-      : '0',
-  ])
+  const body = rows.map((r) => {
+    const written = r.customersPerSecond ?? r.metafieldsPerSecond
+    const failed = r.clientele.errors + r.clientele.non2xx + (r.bare ? r.bare.errors + r.bare.non2xx : 0)
+    return [
+      r.label,
+      r.backend,
+      whole(r.clientele.rps),
+      fixed(r.clientele.p50, 2),
+      fixed(r.clientele.p99, 2),
+      r.bare ? whole(r.bare.rps) : '-',
+      r.ratio === undefined ? '-' : fixed(r.ratio, 2),
+      written === undefined ? '' : whole(written),
+      fixed(r.clientele.cpuMsPerRequest, 3),
+      r.bare ? fixed(r.bare.cpuMsPerRequest, 3) : '-',
+      fixed(r.clientele.serverCores, 2),
+      // a figure from failed requests measures the failure path: flag it
+      failed > 0
+        ? `${r.clientele.errors}/${r.clientele.non2xx}${r.bare ? ` (bare ${r.bare.errors}/${r.bare.non2xx})` : ''}`
+        : '0',
+    ]
+  })
   return table(
-    ['scenario', 'backend', 'req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'ratio', 'customers/s', 'cpu ms/req', 'bare cpu', 'cores', 'errors/non-2xx'],
+    ['scenario', 'backend', 'req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'ratio', 'written/s', 'cpu ms/req', 'bare cpu', 'cores', 'errors/non-2xx'],
     body,
     new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]),
   )
+}
+
+/** One line under a scenario measured with its event loop (bench/event-loop.ts). */
+export function formatEventLoopLine(e: EventLoopReport): string {
+  return (
+    `    event loop: delay p99 ${fixed(e.idle.delay.p99, 1)} ms idle, ${fixed(e.load.delay.p99, 1)} ms under load;` +
+    ` probe p99 ${fixed(e.idle.probe.p99, 2)} ms idle, ${fixed(e.load.probe.p99, 2)} ms under load;` +
+    ` ${fixed(e.cpuMsPerRequestNet, 1)} cpu-ms/req without the probe's; one scrypt alone ${fixed(e.scrypt.cpuMs, 1)} cpu-ms`
+  )
+}
+
+/** The event-loop table: rows measured with it, idle beside under load. */
+export function formatEventLoop(rows: Row[]): string | undefined {
+  const measured = rows.filter((r) => r.eventLoop)
+  if (measured.length === 0) return undefined
+  const body = measured.map((r) => {
+    const e = r.eventLoop!
+    return [
+      r.label,
+      r.backend,
+      `${fixed(e.idle.delay.p50, 1)} / ${fixed(e.idle.delay.p99, 1)} / ${fixed(e.idle.delay.max, 1)}`,
+      `${fixed(e.load.delay.p50, 1)} / ${fixed(e.load.delay.p99, 1)} / ${fixed(e.load.delay.max, 1)}`,
+      `${fixed(e.idle.probe.p50, 2)} / ${fixed(e.idle.probe.p99, 2)}`,
+      `${fixed(e.load.probe.p50, 2)} / ${fixed(e.load.probe.p99, 2)}`,
+      `${e.load.probe.requests}${e.idle.probe.non2xx + e.load.probe.non2xx > 0 ? ` (${e.idle.probe.non2xx + e.load.probe.non2xx} non-2xx)` : ''}`,
+      fixed(e.cpuMsPerRequestNet, 2),
+      `${fixed(e.scrypt.cpuMs, 1)} / ${fixed(e.scrypt.wallMs, 1)}`,
+      String(e.threadPool),
+    ]
+  })
+  return [
+    'Event loop while it runs (delay: the server\'s own histogram, which reads ~10 ms when free; probe: GET /customers?limit=1 every 10 ms):',
+    table(
+      ['scenario', 'backend', 'delay ms idle p50/p99/max', 'delay ms load p50/p99/max', 'probe ms idle p50/p99', 'probe ms load p50/p99', 'probes', 'cpu ms/req net', 'scrypt cpu/wall ms', 'threads'],
+      body,
+      new Set([2, 3, 4, 5, 6, 7, 8, 9]),
+    ),
+  ].join('\n')
 }
 
 export function formatTargets(checks: TargetCheck[]): string {

@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadBenchConfig, type Backend, type BenchConfig } from './config.js'
-import { loadPools } from './fake-customers.js'
-import { chooseTool, measure, nextBody, type LoadSpec, type Tool } from './load.js'
+import { withEventLoop, type EventLoopReport } from './event-loop.js'
+import { chooseTool, measure, nextBody, type LoadResult, type LoadSpec, type Tool } from './load.js'
 import { REPO_ROOT, startBareServer, startClientele, type CapturedResponse, type RunningServer } from './processes.js'
 import { summarizeProfile } from './profile-summary.js'
-import { checkTargets, formatResults, formatTargets, writeResults, type Row } from './report.js'
-import { BATCH, SCENARIOS, type Scenario } from './scenarios.js'
+import { checkTargets, formatEventLoop, formatEventLoopLine, formatResults, formatTargets, writeResults, type Row } from './report.js'
+import { loadSpec, SCENARIOS, type Scenario } from './scenarios.js'
 import { seedStore, type SeededStore } from './seed.js'
 import { benchTwoNodes, type TwoNodeRow } from './two-nodes.js'
 
@@ -38,49 +38,61 @@ async function failureSample(spec: LoadSpec): Promise<string> {
   return `${response.status} ${(await response.text()).slice(0, 300)}`
 }
 
-async function runScenario(scenario: Scenario, store: SeededStore, server: RunningServer, config: BenchConfig, tool: Tool, counter: { next: number }): Promise<Row> {
-  const path = `/stores/${store.storeHash}/v3${scenario.path(store)}`
-  const spec: LoadSpec = {
-    url: `${server.origin}${path}`,
-    method: scenario.method,
-    headers: {
-      'x-auth-token': store.token,
-      accept: 'application/json',
-      ...(scenario.body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(scenario.body ? { body: { kind: scenario.body, size: BATCH, seeded: store.customers, pools: loadPools(), counter } } : {}),
-  }
-  const connections = Math.min(config.connections, scenario.maxConnections ?? Infinity)
-  const load1 = loadavg()[0]!
-  const captured = await capture(spec)
-  const clientele = await measure(tool, spec, server, connections, config.warmup, config.duration)
-  const failure = clientele.non2xx > 0 ? await failureSample(spec) : undefined
+/** The bare server replaying `captured`, under the same load as Clientele. */
+async function measureBare(scenario: Scenario, store: SeededStore, captured: CapturedResponse, config: BenchConfig, tool: Tool, connections: number, counter: { next: number }): Promise<LoadResult> {
   const bareServer = await startBareServer(captured)
-  let bare
   try {
-    bare = await measure(tool, { ...spec, url: `${bareServer.origin}${path}` }, bareServer, connections, config.warmup, config.duration)
+    return await measure(tool, loadSpec(scenario, store, bareServer.origin, counter), bareServer, connections, config.warmup, config.duration)
   } finally {
     await bareServer.stop()
   }
+}
+
+async function runScenario(scenario: Scenario, store: SeededStore, server: RunningServer, config: BenchConfig, tool: Tool, counter: { next: number }): Promise<Row> {
+  const spec = loadSpec(scenario, store, server.origin, counter)
+  const connections = Math.min(config.connections, scenario.maxConnections ?? Infinity)
+  const load1 = loadavg()[0]!
+  const captured = await capture(spec)
+  await scenario.precheck?.(spec, store)
+  const run = () => measure(tool, spec, server, connections, config.warmup, config.duration)
+  let clientele: LoadResult
+  let eventLoop: EventLoopReport | undefined
+  if (scenario.eventLoop) {
+    const storeUrl = `${server.origin}/stores/${store.storeHash}/v3`
+    ;({ value: clientele, report: eventLoop } = await withEventLoop(server, storeUrl, store.token, config.warmup + config.duration, run))
+  } else {
+    clientele = await run()
+  }
+  const failure = clientele.non2xx > 0 ? await failureSample(spec) : undefined
+  const bare = scenario.bare === false ? undefined : await measureBare(scenario, store, captured, config, tool, connections, counter)
+  const written = scenario.items ? clientele.rps * scenario.items.count : undefined
   const row: Row = {
     scenario: scenario.key,
     label: scenario.label,
     backend: store.backend,
     clientele,
-    bare,
-    ratio: clientele.rps / bare.rps,
+    ...(bare ? { bare, ratio: clientele.rps / bare.rps } : {}),
     responseBytes: captured.body.length,
     connections,
     load1,
     ...(failure ? { failureSample: failure } : {}),
-    ...(scenario.body ? { customersPerSecond: clientele.rps * BATCH } : {}),
+    ...(scenario.items?.name === 'customers' ? { customersPerSecond: written } : {}),
+    ...(scenario.items?.name === 'metafields' ? { metafieldsPerSecond: written } : {}),
+    ...(eventLoop ? { eventLoop } : {}),
   }
+  const bareText = bare
+    ? `bare ${Math.round(bare.rps).toString().padStart(6)} req/s  ${bare.cpuMsPerRequest.toFixed(3)} cpu-ms/req -> ${row.ratio!.toFixed(2)} x`
+    : 'no bare server'
   print(
     `  ${row.label.padEnd(22)} ${Math.round(clientele.rps).toString().padStart(6)} req/s  p99 ${clientele.p99.toFixed(2).padStart(6)} ms` +
-      `  ${clientele.cpuMsPerRequest.toFixed(3)} cpu-ms/req | bare ${Math.round(bare.rps).toString().padStart(6)} req/s` +
-      `  ${bare.cpuMsPerRequest.toFixed(3)} cpu-ms/req -> ${row.ratio.toFixed(2)} x  (load avg ${load1.toFixed(1)})`,
+      `  ${clientele.cpuMsPerRequest.toFixed(3)} cpu-ms/req | ${bareText}  (load avg ${load1.toFixed(1)})`,
   )
-  if (failure) print(`    a failing request, sent again after the measurement: ${failure}`)
+  if (eventLoop) print(formatEventLoopLine(eventLoop))
+  if (failure) {
+    const statuses = Object.entries(clientele.statuses ?? {}).map(([code, n]) => `${n} x ${code}`).join(', ')
+    if (statuses) print(`    answers by status: ${statuses}`)
+    print(`    one more such request after the measurement got: ${failure}`)
+  }
   return row
 }
 
@@ -152,10 +164,13 @@ async function main(): Promise<void> {
       }
       print(`${backend}: seeding ${config.customers.toLocaleString('en-US')} customers ...`)
       const store = await seedStore(backend, config, tempDir)
+      const { addresses, attributeValues, metafields } = store.subresources
       print(
         `  seeded in ${store.insertSeconds.toFixed(1)} s (${Math.round(store.customers / store.insertSeconds).toLocaleString('en-US')} customers/s` +
-          ` through createCustomers; fake data made in ${store.generateSeconds.toFixed(1)} s)`,
+          ` through createCustomers, with ${addresses.toLocaleString('en-US')} addresses and ${attributeValues.toLocaleString('en-US')} attribute values` +
+          ` nested; fake data made in ${store.generateSeconds.toFixed(1)} s)`,
       )
+      print(`  ${metafields.toLocaleString('en-US')} metafields seeded in ${store.metafieldSeconds.toFixed(1)} s through createMetafields`)
       print(`  filtered GET: company:in="${store.filterCompany.name}" (${store.filterCompany.customers} customers)`)
       const result = await benchBackend(store, config, tool, scenarios)
       rows.push(...result.rows)
@@ -165,7 +180,9 @@ async function main(): Promise<void> {
         database: backend === 'sqlite' ? 'temporary file' : `schema ${store.schema}`,
         customers: store.customers,
         seedSeconds: store.insertSeconds,
+        metafieldSeedSeconds: store.metafieldSeconds,
         generateSeconds: store.generateSeconds,
+        subresources: store.subresources,
         filterCompany: store.filterCompany,
         ...(result.profile ? { profile: result.profile } : {}),
       })
@@ -178,6 +195,11 @@ async function main(): Promise<void> {
   print()
   print(formatResults(rows))
   print()
+  const loops = formatEventLoop(rows)
+  if (loops) {
+    print(loops)
+    print()
+  }
   print('Targets (reported, not enforced):')
   print(formatTargets(targets))
   const file = writeResults(startedAt, {

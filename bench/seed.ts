@@ -6,17 +6,25 @@ import { openDatabase } from '../src/db/connect.js'
 import { readCounter } from '../src/db/counters.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
+import { createAttributes } from '../src/resources/attributes/service.js'
 import { createCustomers } from '../src/resources/customers/service.js'
+import { CUSTOMER_METAFIELDS } from '../src/resources/metafields/resources.js'
+import { createMetafields } from '../src/resources/metafields/service.js'
 import { createAccount, createStore } from '../src/stores/service.js'
 import type { Backend, BenchConfig } from './config.js'
 import { seedCustomers } from './fake-customers.js'
+import { addSubresources, LOGIN_CUSTOMERS, LOGIN_PASSWORD, SEED_ATTRIBUTES, seedMetafields } from './fake-subresources.js'
 
 // A fresh database holding one store of seeded customers and an API token for it. Customers go
-// in through the service layer (createCustomers, in large batches), so every column and both
-// store counters are exactly what the API itself would have written.
+// in through the service layer (createCustomers, in large batches) with their addresses and
+// attribute values nested, as POST /customers takes them, and metafields through the batch
+// create, so every column, count and store counter is exactly what the API itself would have
+// written.
 
 export const STORE_HASH = 'bench'
 const BATCH = 1_000
+/** metafields per createMetafields call while seeding (the API takes 50; the service has no cap) */
+const METAFIELD_BATCH = 2_000
 /** seeded creation dates spread over this many days before now, oldest first */
 const HISTORY_DAYS = 730
 
@@ -29,10 +37,16 @@ export interface SeededStore {
   token: string
   customers: number
   filterCompany: { name: string; customers: number }
+  /** rows written with the customers: addresses, attribute values, metafields */
+  subresources: { addresses: number; attributeValues: number; metafields: number }
+  /** customers validate-credentials logs in as (ids 1..emails.length), and their password */
+  logins: { emails: string[]; password: string }
   /** seconds spent making the fake data */
   generateSeconds: number
-  /** seconds spent writing it (createCustomers batches), the seeding time reported */
+  /** seconds spent writing customers with their addresses and attribute values (createCustomers batches), the seeding time reported */
   insertSeconds: number
+  /** seconds spent writing metafields (createMetafields batches) */
+  metafieldSeconds: number
 }
 
 function open(backend: Backend, config: BenchConfig, tempDir: string) {
@@ -59,9 +73,11 @@ export async function seedStore(backend: Backend, config: BenchConfig, tempDir: 
     await createStore(db, STORE_HASH, 'Benchmark store')
     const account = await createAccount(db, { storeHash: STORE_HASH, scopes: ALL_SCOPES, name: 'Benchmark' })
     const { id: storeId } = await db.selectFrom('stores').select('id').where('hash', '=', STORE_HASH).executeTakeFirstOrThrow()
+    const attributes = await createAttributes(db, new Date(Date.now() - HISTORY_DAYS * 86_400_000), storeId, SEED_ATTRIBUTES)
 
     let started = performance.now()
     const data = seedCustomers(config.customers)
+    addSubresources(data.customers, attributes.map((a) => a.id), config.subresourceCustomers)
     const generateSeconds = (performance.now() - started) / 1000
 
     started = performance.now()
@@ -73,11 +89,25 @@ export async function seedStore(backend: Backend, config: BenchConfig, tempDir: 
     }
     const insertSeconds = (performance.now() - started) / 1000
 
+    started = performance.now()
+    const owner = { storeId, clientId: account.client_id, writeAll: false }
+    const metafields = seedMetafields(data.customers.length)
+    for (let i = 0; i < metafields.length; i += METAFIELD_BATCH) {
+      const outcome = await createMetafields(db, new Date(), owner, CUSTOMER_METAFIELDS, metafields.slice(i, i + METAFIELD_BATCH))
+      if (outcome.failures.length > 0) throw new Error(`seeding metafields failed: ${JSON.stringify(outcome.failures[0])}`)
+    }
+    const metafieldSeconds = (performance.now() - started) / 1000
+
     await checkCounters(db, storeId, data.customers.length)
+    const subresources = await countSubresources(db, storeId)
     // PostgreSQL's autovacuum analyses a freshly loaded table within a minute or so; a server in
     // steady state plans with statistics, so the benchmark does too. (SQLite: the server never
     // runs ANALYZE, so neither does this.)
-    if (backend === 'postgres') await sql`analyze customers`.execute(db)
+    if (backend === 'postgres') {
+      for (const table of ['customers', 'customer_addresses', 'customer_attribute_values', 'metafields']) {
+        await sql`analyze ${sql.table(table)}`.execute(db)
+      }
+    }
 
     return {
       backend,
@@ -87,8 +117,11 @@ export async function seedStore(backend: Backend, config: BenchConfig, tempDir: 
       token: account.access_token,
       customers: data.customers.length,
       filterCompany: data.filterCompany,
+      subresources,
+      logins: { emails: data.customers.slice(0, LOGIN_CUSTOMERS).map((c) => c.email), password: LOGIN_PASSWORD },
       generateSeconds,
       insertSeconds,
+      metafieldSeconds,
     }
   } finally {
     await db.destroy()
@@ -102,4 +135,12 @@ async function checkCounters(db: Kysely<Database>, storeId: number, expected: nu
   if (lastId !== expected || count !== expected || Number(row.n) !== expected) {
     throw new Error(`seeding left last_id=${lastId}, count=${count}, rows=${row.n}; expected ${expected} of each`)
   }
+}
+
+async function countSubresources(db: Kysely<Database>, storeId: number): Promise<SeededStore['subresources']> {
+  const count = async (table: 'customer_addresses' | 'customer_attribute_values' | 'metafields') => {
+    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('store_id', '=', storeId).executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+  return { addresses: await count('customer_addresses'), attributeValues: await count('customer_attribute_values'), metafields: await count('metafields') }
 }

@@ -1,9 +1,8 @@
 import { cpus } from 'node:os'
 import type { BenchConfig } from './config.js'
-import { loadPools } from './fake-customers.js'
-import { measure, type LoadResult, type LoadSpec, type Tool } from './load.js'
+import { measure, type LoadResult, type Tool } from './load.js'
 import { startClientele, type RunningServer } from './processes.js'
-import { BATCH, SCENARIOS, type Scenario } from './scenarios.js'
+import { loadSpec, SCENARIOS } from './scenarios.js'
 import type { SeededStore } from './seed.js'
 
 // The two-node run: the seeded PostgreSQL store served by one `clientele serve` node, then by two
@@ -27,19 +26,6 @@ export interface TwoNodeRow {
 
 const print = (line = '') => process.stdout.write(`${line}\n`)
 
-function spec(scenario: Scenario, store: SeededStore, server: RunningServer, counter: { next: number }): LoadSpec {
-  return {
-    url: `${server.origin}/stores/${store.storeHash}/v3${scenario.path(store)}`,
-    method: scenario.method,
-    headers: {
-      'x-auth-token': store.token,
-      accept: 'application/json',
-      ...(scenario.body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(scenario.body ? { body: { kind: scenario.body, size: BATCH, seeded: store.customers, pools: loadPools(), counter } } : {}),
-  }
-}
-
 async function nodes(store: SeededStore, n: number): Promise<RunningServer[]> {
   return Promise.all(Array.from({ length: n }, () => startClientele({ databaseUrl: store.databaseUrl, ...(store.schema ? { schema: store.schema } : {}) })))
 }
@@ -61,7 +47,7 @@ export async function benchTwoNodes(store: SeededStore, config: BenchConfig, too
     const single = await nodes(store, 1)
     let oneNode: LoadResult
     try {
-      oneNode = await measure(tool, spec(scenario, store, single[0]!, counter), single[0]!, config.connections, config.warmup, config.duration)
+      oneNode = await measure(tool, loadSpec(scenario, store, single[0]!.origin, counter), single[0]!, config.connections, config.warmup, config.duration)
     } finally {
       await stopAll(single)
     }
@@ -70,7 +56,7 @@ export async function benchTwoNodes(store: SeededStore, config: BenchConfig, too
     let twoNodes: [LoadResult, LoadResult]
     try {
       const half = Math.max(1, Math.floor(config.connections / 2))
-      const measured = await Promise.all(pair.map((server) => measure(tool, spec(scenario, store, server, counter), server, half, config.warmup, config.duration)))
+      const measured = await Promise.all(pair.map((server) => measure(tool, loadSpec(scenario, store, server.origin, counter), server, half, config.warmup, config.duration)))
       twoNodes = [measured[0]!, measured[1]!]
     } finally {
       await stopAll(pair)

@@ -51,7 +51,8 @@ function poolsLua(pools: LoadPools): string {
   ].join('\n')
 }
 
-// createBody and updateBody (bench/fake-customers.ts), in Lua.
+// createBody and updateBody (bench/fake-customers.ts), metafieldsBody and loginBody
+// (bench/metafield-login-bodies.ts), in Lua.
 const BODY_LUA = `
 local function createBody(n)
   local items = {}
@@ -76,7 +77,24 @@ local function updateBody(n)
   end
   return '[' .. table.concat(items, ',') .. ']'
 end
+
+local function metafieldsBody(n)
+  local others = math.max(1, seeded - 1)
+  local items = {}
+  for j = 0, size - 1 do
+    local k = n * size + j
+    items[#items + 1] = '{"resource_id":' .. string.format('%d', (k % others) + 2) .. ',"namespace":"load-' .. string.format('%d', n) ..
+      '","key":"item-' .. string.format('%d', j) .. '","value":"synced ' .. string.format('%d', k) .. '","permission_set":"app_only"}'
+  end
+  return '[' .. table.concat(items, ',') .. ']'
+end
+
+local function loginBody(n)
+  return '{"email":' .. pick(loginEmails, n) .. ',"password":' .. loginPassword .. '}'
+end
 `
+
+const MADE_BY: Record<BodySpec['kind'], string> = { create: 'createBody', update: 'updateBody', metafields: 'metafieldsBody', login: 'loginBody' }
 
 function script(spec: LoadSpec, base: number): string {
   const headers = Object.entries(spec.headers).map(([k, v]) => `wrk.headers[${luaString(k)}] = ${luaString(v)}`)
@@ -98,8 +116,10 @@ local size = ${body.size}
 local seeded = ${body.seeded}
 local base = ${base}
 ${poolsLua(body.pools)}
+local loginEmails = ${jsonList(body.logins.emails.length > 0 ? body.logins.emails : [''])}
+local loginPassword = ${luaString(JSON.stringify(body.logins.password))}
 ${BODY_LUA}
-local made = ${body.kind === 'create' ? 'createBody' : 'updateBody'}
+local made = ${MADE_BY[body.kind]}
 local count = 0
 local threads = 0
 function setup(thread)
@@ -135,7 +155,7 @@ export async function runWrk(spec: LoadSpec, connections: number, seconds: numbe
       tool: 'wrk',
       requests: r.requests,
       seconds: secondsRun,
-      rps: r.requests / secondsRun,
+      rps: (r.requests - r.non2xx) / secondsRun,
       p50: r.p50_us / 1000,
       p99: r.p99_us / 1000,
       errors: r.errors,

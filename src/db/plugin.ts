@@ -18,11 +18,31 @@ export interface DbPluginOptions {
   closeWithApp: boolean
 }
 
+const CLOSE_GRACE_MS = 10_000
+
 export default fp<DbPluginOptions>(
   async (app, options) => {
     app.decorate('db', options.db)
     app.decorate('clock', options.clock)
-    if (options.closeWithApp) app.addHook('onClose', async () => options.db.destroy())
+    if (!options.closeWithApp) return
+
+    // Fastify's close waits for requests whose clients are still there; a handler whose client
+    // went away keeps running. Count handlers from preHandler until their reply is sent, and
+    // close the database only when none is left (or after a grace period).
+    const holding = new WeakSet<object>()
+    let running = 0
+    app.addHook('preHandler', async (req) => {
+      running += 1
+      holding.add(req)
+    })
+    app.addHook('onSend', async (req) => {
+      if (holding.delete(req)) running -= 1
+    })
+    app.addHook('onClose', async () => {
+      const deadline = Date.now() + CLOSE_GRACE_MS
+      while (running > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+      await options.db.destroy()
+    })
   },
   { name: 'clientele-db' },
 )

@@ -2,6 +2,7 @@ import { sql, type Insertable, type Kysely, type Selectable, type Updateable } f
 import { applyFilters } from '../../core/filters.js'
 import { reserveIds } from '../../db/counters.js'
 import { MAX_INTEGER, type CustomerAddressTable, type Database } from '../../db/schema.js'
+import { sortedById } from '../../db/rows.js'
 import { ADDRESS_FILTERS } from './schemas.js'
 
 export type AddressRow = Selectable<CustomerAddressTable>
@@ -32,13 +33,14 @@ export async function findAddresses(db: Kysely<Database>, storeId: number, ids: 
 /** Every address of these customers, by id (one query, whatever their number). */
 export async function addressesOfCustomers(db: Kysely<Database>, storeId: number, customerIds: readonly number[]): Promise<AddressRow[]> {
   if (customerIds.length === 0) return []
-  return db
-    .selectFrom('customer_addresses')
-    .selectAll()
-    .where('store_id', '=', storeId)
-    .where('customer_id', 'in', [...new Set(customerIds)])
-    .orderBy('id')
-    .execute()
+  return sortedById(
+    await db
+      .selectFrom('customer_addresses')
+      .selectAll()
+      .where('store_id', '=', storeId)
+      .where('customer_id', 'in', [...new Set(customerIds)])
+      .execute(),
+  )
 }
 
 /**

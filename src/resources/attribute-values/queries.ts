@@ -2,6 +2,7 @@ import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
 import { reserveIds } from '../../db/counters.js'
 import { MAX_INTEGER, type CustomerAttributeValueTable, type Database } from '../../db/schema.js'
+import { sortedById } from '../../db/rows.js'
 import { ATTRIBUTE_VALUE_FILTERS } from './schemas.js'
 
 export type ValueRow = Selectable<CustomerAttributeValueTable>
@@ -36,13 +37,14 @@ export async function findValues(db: Kysely<Database>, storeId: number, ids: rea
 /** Every value of these customers, by id (one query, whatever their number). */
 export async function valuesOfCustomers(db: Kysely<Database>, storeId: number, customerIds: readonly number[]): Promise<ValueRow[]> {
   if (customerIds.length === 0) return []
-  return db
-    .selectFrom('customer_attribute_values')
-    .selectAll()
-    .where('store_id', '=', storeId)
-    .where('customer_id', 'in', [...new Set(customerIds)])
-    .orderBy('id')
-    .execute()
+  return sortedById(
+    await db
+      .selectFrom('customer_attribute_values')
+      .selectAll()
+      .where('store_id', '=', storeId)
+      .where('customer_id', 'in', [...new Set(customerIds)])
+      .execute(),
+  )
 }
 
 export async function insertValues(db: Kysely<Database>, storeId: number, rows: NewValueRow[]): Promise<number[]> {

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import { addToCounter, readCounter, reserveIds } from '../../db/counters.js'
 import { MAX_INTEGER, type CustomerTable, type Database } from '../../db/schema.js'
+import { sortedById } from '../../db/rows.js'
 import { applyFilters, hasFilters } from '../../core/filters.js'
 import { CUSTOMER_FILTERS } from './schemas.js'
 
@@ -53,9 +54,7 @@ export async function customersWithEmails(db: Kysely<Database>, storeId: number,
     .where('store_id', '=', storeId)
     .where('email_key', 'in', [...emailKeys])
     .execute()
-  // Sorted here, not in SQL: an ORDER BY id makes SQLite walk the primary key over the whole
-  // store instead of seeking the email index (15 ms against 7 us at 100k customers).
-  return rows.sort((a, b) => a.id - b.id)
+  return sortedById(rows)
 }
 
 /** Inserts customers with the store's next ids, in order; returns the ids. */
