@@ -171,5 +171,5 @@ describe.concurrent.each(BACKENDS)('%s: fuzzing every API route', (backend: Back
     expect(await snapshot(t.db, neighbourId)).toBe(neighbourBefore)
     expect([...tally.perRoute.keys()].sort()).toEqual(routes.map(routeName).sort())
     passed = true
-  })
+  }, 30 * 60_000)
 })
