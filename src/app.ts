@@ -98,9 +98,11 @@ export function buildApp(options: AppOptions) {
   installHttpConventions(app, { maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH })
   installTextGuard(app)
   installSecurityHeaders(app)
-  app.decorate('counters', options.counters ?? new MemoryCounterStore())
+  // In memory, windows follow the app's clock (tests move it); Redis keeps its own time.
+  const clock = options.clock ?? systemClock
+  app.decorate('counters', options.counters ?? new MemoryCounterStore(() => clock().getTime()))
 
-  app.register(dbPlugin, { db: options.db, clock: options.clock ?? systemClock, closeWithApp: options.closeDatabase ?? false })
+  app.register(dbPlugin, { db: options.db, clock, closeWithApp: options.closeDatabase ?? false })
   app.register(openapi)
   app.register(metrics, { processMetrics: options.processMetrics ?? false })
   app.register(health, options.databaseSchema ? { databaseSchema: options.databaseSchema } : {})

@@ -31,6 +31,7 @@ class WatchedCounters implements CounterStore {
   taken = 0
   constructor(private readonly inner: CounterStore = new MemoryCounterStore()) {}
   hit = (key: string, windowMs: number) => this.inner.hit(key, windowMs)
+  refund = (key: string) => this.inner.refund(key)
   async acquire(key: string, limit: number, leaseMs: number): Promise<Release | null> {
     const release = await this.inner.acquire(key, limit, leaseMs)
     if (release) this.taken++

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SCOPES } from '../src/core/scopes.js'
 import { BACKENDS } from './helpers/backends.js'
-import { buildTestApp, errorBody, newCustomer, type Response, type TestApp, type TestStore } from './helpers/app.js'
+import { buildTestApp, errorBody, newCustomer, send, type Response, type TestApp, type TestStore } from './helpers/app.js'
+import { redisCounters, testPrefix, testRedisUrl } from './helpers/redis.js'
 import { addChannels } from './helpers/channels.js'
 
 // POST /customers/validate-credentials (BEHAVIOUR 3.7, 3.10): who may log in on which channel,
@@ -373,5 +374,42 @@ describe.each(BACKENDS)('%s: the failed-attempt limit of validate-credentials', 
     const customer = await createCustomer(store)
     for (let i = 0; i < 5; i++) expect((await attempt(store, { email: customer.email })).status).toBe(422)
     expect((await attempt(store, { email: customer.email, password: PASSWORD })).body).toEqual({ is_valid: true, customer_id: customer.id })
+  })
+})
+
+// With REDIS_URL, every node counts failed attempts in one place: failures sent to one node
+// bring the limit nearer on the other.
+const redisUrl = await testRedisUrl()
+
+describe.skipIf(!redisUrl).each(BACKENDS)('%s: failed attempts counted across two nodes through Redis', (backend) => {
+  let first: TestApp
+  let second: TestApp
+  const limits = { perEmail: 3, perClient: 100, windowMs: 60_000 }
+
+  beforeAll(async () => {
+    const prefix = testPrefix()
+    first = await buildTestApp(backend, { app: { loginLimits: limits, counters: await redisCounters(redisUrl!, prefix) } })
+    second = await buildTestApp(backend, { db: first.db, app: { loginLimits: limits, counters: await redisCounters(redisUrl!, prefix) } })
+  })
+  afterAll(async () => {
+    for (const node of [second, first]) {
+      await node.close()
+      await node.app.counters.close()
+    }
+  })
+
+  it('refuses the fourth failure for one email with 429 whichever node the failures reached', async () => {
+    const store = await first.newStore()
+    const customer = await createCustomer(store)
+    const wrong = { email: customer.email, password: 'Wrong1234' }
+    const onSecond = () =>
+      send(second.app, 'POST', `/stores/${store.hash}/v3/customers/validate-credentials`, wrong, { 'x-auth-token': store.token })
+    expect((await validate(store, wrong)).body).toEqual(INVALID)
+    expect((await onSecond()).body).toEqual(INVALID)
+    expect((await validate(store, wrong)).body).toEqual(INVALID)
+    const refused = await onSecond()
+    expect(refused.status).toBe(429)
+    expect(refused.body).toEqual(TOO_MANY)
+    expect(Number(refused.headers['x-retry-after'])).toBeGreaterThan(0)
   })
 })

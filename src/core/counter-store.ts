@@ -1,4 +1,4 @@
-// Counters for limits: fixed-window hit counts (request quotas, abuse protection) and
+// Counters for limits: fixed-window hit counts (request quotas, login abuse protection) and
 // concurrency slots. One process keeps them in memory; several processes share them in Redis
 // (redis-counter-store.ts), so that they enforce one quota between them. Callers see only this
 // interface and never read-then-write: each operation is one atomic step of the store.
@@ -16,6 +16,11 @@ export type Release = () => Promise<void>
 export interface CounterStore {
   /** Counts one hit on `key` in its fixed window of `windowMs` (the first hit opens the window). */
   hit(key: string, windowMs: number): Promise<WindowCount>
+  /**
+   * Takes back one hit of `key`'s open window (an attempt that turned out well, for limits that
+   * count failures); nothing when the window has ended.
+   */
+  refund(key: string): Promise<void>
   /**
    * Takes one of `limit` slots of `key`, or answers null when all are taken. A slot not released
    * within `leaseMs` (a process that died holding it) frees itself.
@@ -62,6 +67,11 @@ export class MemoryCounterStore implements CounterStore {
     }
     window.count += 1
     return { count: window.count, resetMs: window.endsAt - now }
+  }
+
+  async refund(key: string): Promise<void> {
+    const window = this.windows.get(key)
+    if (window && window.endsAt > this.now() && window.count > 0) window.count -= 1
   }
 
   async acquire(key: string, limit: number): Promise<Release | null> {

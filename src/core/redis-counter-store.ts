@@ -18,6 +18,14 @@ end
 return {count, ttl}
 `
 
+// Takes back one hit; a key that has expired (or was never hit) stays absent, and DECR keeps the
+// window's expiry.
+const REFUND = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+`
+
 // Slots are members of a sorted set scored by when their lease ends: leases of processes that
 // died are dropped before counting, so a crash never keeps a slot taken for good.
 const ACQUIRE = `
@@ -32,6 +40,7 @@ return 1
 
 interface LimitScripts {
   clienteleHit(key: string, windowMs: number): Promise<[number, number]>
+  clienteleRefund(key: string): Promise<number>
   clienteleAcquire(key: string, limit: number, leaseMs: number, member: string): Promise<number>
 }
 
@@ -46,6 +55,7 @@ export class RedisCounterStore implements CounterStore {
 
   private constructor(redis: Redis, options: RedisCounterOptions) {
     redis.defineCommand('clienteleHit', { numberOfKeys: 1, lua: HIT })
+    redis.defineCommand('clienteleRefund', { numberOfKeys: 1, lua: REFUND })
     redis.defineCommand('clienteleAcquire', { numberOfKeys: 1, lua: ACQUIRE })
     this.redis = redis as Redis & LimitScripts
     this.prefix = options.prefix ?? 'clientele:'
@@ -76,6 +86,10 @@ export class RedisCounterStore implements CounterStore {
   async hit(key: string, windowMs: number): Promise<WindowCount> {
     const [count, resetMs] = await this.redis.clienteleHit(this.prefix + key, windowMs)
     return { count: Number(count), resetMs: Number(resetMs) }
+  }
+
+  async refund(key: string): Promise<void> {
+    await this.redis.clienteleRefund(this.prefix + key)
   }
 
   async acquire(key: string, limit: number, leaseMs: number): Promise<Release | null> {

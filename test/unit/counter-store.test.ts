@@ -48,6 +48,23 @@ describe.each(STORES)('$name counter store', ({ open }) => {
     expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
   })
 
+  it('takes back a refunded hit, keeping the window', async () => {
+    await store.hit('refund-a', 30_000)
+    await store.hit('refund-a', 30_000)
+    await store.refund('refund-a')
+    const next = await store.hit('refund-a', 30_000)
+    expect(next.count).toBe(2)
+    expect(next.resetMs).toBeGreaterThan(25_000)
+  })
+
+  it('never refunds below zero, nor a key never hit', async () => {
+    await store.refund('refund-never')
+    expect((await store.hit('refund-never', 30_000)).count).toBe(1)
+    await store.refund('refund-never')
+    await store.refund('refund-never')
+    expect((await store.hit('refund-never', 30_000)).count).toBe(1)
+  })
+
   it('gives out slots up to the limit, then null, and a released slot again', async () => {
     const first = await store.acquire('slots-a', 2, 60_000)
     const second = await store.acquire('slots-a', 2, 60_000)

@@ -1,4 +1,4 @@
-import type { AttemptCounter } from '../../core/attempt-counter.js'
+import type { CounterStore } from '../../core/counter-store.js'
 import { tooManyLoginFailures } from '../../core/errors.js'
 
 // validate-credentials' own limit (BEHAVIOUR 3.7, 10: "special rate limiting protections"):
@@ -7,6 +7,8 @@ import { tooManyLoginFailures } from '../../core/errors.js'
 // Each attempt is counted before it is tried and refunded when it succeeds, so concurrent
 // guesses cannot slip past the limit together, and a success takes back only its own attempt:
 // it never clears the failures an attacker ran up against other emails from the same address.
+// The counts live in the app's counter store: in memory, or in Redis (shared by every node) when
+// REDIS_URL is set.
 
 export interface LoginLimits {
   /** failed attempts one email may have in a window; 0: no limit */
@@ -23,7 +25,7 @@ export type Refund = () => Promise<void>
 
 export class LoginGuard {
   constructor(
-    private readonly counter: AttemptCounter,
+    private readonly counter: CounterStore,
     private readonly limits: LoginLimits,
   ) {}
 
@@ -33,11 +35,14 @@ export class LoginGuard {
       { key: `login:${storeId}:email:${emailKey}`, limit: this.limits.perEmail },
       { key: `login:${storeId}:client:${client}`, limit: this.limits.perClient },
     ].filter(({ limit }) => limit > 0)
-    const counts = await Promise.all(counted.map(({ key }) => this.counter.hit(key, this.limits.windowMs)))
+    // As with the request quota (src/core/limits.ts), a counter store that cannot be reached
+    // (Redis away) lets the attempt through uncounted rather than failing every login.
+    const counts = await Promise.all(counted.map(({ key }) => this.counter.hit(key, this.limits.windowMs))).catch(() => undefined)
+    if (!counts) return async () => {}
     const waits = counts.filter((count, i) => count.count > counted[i]!.limit).map((count) => count.resetMs)
     if (waits.length > 0) throw tooManyLoginFailures(Math.max(1, Math.ceil(Math.max(...waits) / 1000)))
     return async () => {
-      await Promise.all(counted.map(({ key }) => this.counter.refund(key)))
+      await Promise.all(counted.map(({ key }) => this.counter.refund(key))).catch(() => undefined)
     }
   }
 }

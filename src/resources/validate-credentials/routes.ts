@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { MemoryAttemptCounter, type AttemptCounter } from '../../core/attempt-counter.js'
 import { CUSTOMERS } from '../../core/scopes.js'
 import { LoginGuard, type LoginLimits } from './limits.js'
 import { ValidateCredentialsBody, ValidateCredentialsResult } from './schemas.js'
@@ -10,12 +9,10 @@ import { throwawayHash, validateCredentials } from './service.js'
 
 export interface ValidateCredentialsOptions {
   limits: LoginLimits
-  /** where failed attempts are counted; in this process's memory unless given */
-  counter?: AttemptCounter
 }
 
 const routes: FastifyPluginAsyncTypebox<ValidateCredentialsOptions> = async (app, options) => {
-  const guard = new LoginGuard(options.counter ?? new MemoryAttemptCounter(() => app.clock().getTime()), options.limits)
+  const guard = new LoginGuard(app.counters, options.limits)
   // Made ahead, so that the first unknown email does not pay for making it.
   void throwawayHash()
 
