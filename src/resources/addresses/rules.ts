@@ -1,25 +1,15 @@
 import { createHash } from 'node:crypto'
+import type { Selectable } from 'kysely'
 import type { RuleFailure } from '../../core/errors.js'
+import type { CustomerAddressTable } from '../../db/schema.js'
 import { comparisonKey, findCountry } from './countries.js'
 
 // What makes an address acceptable beyond its schema (DECISIONS 10): a real country, the full
 // name of one of its subdivisions where it has any, a postal code where it uses them. And what
 // makes two addresses the same one (DECISIONS 11).
 
-/** The stored fields of an address, every one set. */
-export interface AddressFields {
-  first_name: string
-  last_name: string
-  company: string
-  address1: string
-  address2: string
-  city: string
-  state_or_province: string
-  postal_code: string
-  country_code: string
-  phone: string
-  address_type: string
-}
+/** The stored fields of an address, every one set (the table's columns but keys and derived ones). */
+export type AddressFields = Omit<Selectable<CustomerAddressTable>, 'store_id' | 'id' | 'customer_id' | 'name_key' | 'fingerprint'>
 
 export const ADDRESS_PROBLEMS = {
   unknownCountry: 'must be an ISO 3166-1 alpha-2 country code',
