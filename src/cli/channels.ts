@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import * as channels from '../stores/channels.js'
-import { jsonOption, print, withDatabase } from './shared.js'
+import { jsonOption, print, printList, withDatabase } from './shared.js'
 
 // `clientele channels ...`: a store's channels (storefronts), which BigCommerce manages through
 // its Channels API. Channel 1 comes with every store.
@@ -31,11 +31,7 @@ export function registerChannelCommands(program: Command): void {
     .action((options: { store: string; json?: boolean }) =>
       withDatabase(async (db) => {
         const list = await channels.listChannels(db, options.store)
-        if (options.json) {
-          print(JSON.stringify(list))
-          return
-        }
-        for (const channel of list) print(`${channel.id}\t${channel.name}\t${channel.date_created}`)
+        printList(list, options.json, (channel) => `${channel.id}\t${channel.name}\t${channel.date_created}`)
       }),
     )
 

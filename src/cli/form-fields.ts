@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { FIELD_TYPES, FORMS } from '../resources/form-field-values/schemas.js'
 import * as formFields from '../stores/form-fields.js'
-import { jsonOption, print, withDatabase } from './shared.js'
+import { jsonOption, print, printList, withDatabase } from './shared.js'
 
 // `clientele form-fields ...`: the form field definitions BigCommerce keeps in its control panel.
 
@@ -40,13 +40,9 @@ export function registerFormFieldCommands(program: Command): void {
     .action((options: { store: string; json?: boolean }) =>
       withDatabase(async (db) => {
         const fields = await formFields.listFormFields(db, options.store)
-        if (options.json) {
-          print(JSON.stringify(fields))
-          return
-        }
-        for (const f of fields) {
-          print([f.id, f.form, f.type, f.required ? 'required' : 'optional', f.name, (f.options ?? []).join(',')].join('\t'))
-        }
+        printList(fields, options.json, (f) =>
+          [f.id, f.form, f.type, f.required ? 'required' : 'optional', f.name, (f.options ?? []).join(',')].join('\t'),
+        )
       }),
     )
 

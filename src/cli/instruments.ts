@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import * as instruments from '../resources/stored-instruments/fixtures.js'
 import { StoreAdminError } from '../stores/service.js'
-import { jsonOption, print, withDatabase } from './shared.js'
+import { jsonOption, print, printList, withDatabase } from './shared.js'
 
 // `clientele instruments ...`: a customer's stored payment instruments, as test fixtures (real
 // stores get them from payments). The API reads them at /customers/{id}/stored-instruments.
@@ -43,11 +43,7 @@ export function registerInstrumentCommands(program: Command): void {
     .action((options: { store: string; customer: number; json?: boolean }) =>
       withDatabase(async (db) => {
         const list = await instruments.listInstrumentsOf(db, options.store, options.customer)
-        if (options.json) {
-          print(JSON.stringify(list))
-          return
-        }
-        for (const instrument of list) print(`${instrument.token}\t${instrument.type}${instrument.is_default ? '\tdefault' : ''}`)
+        printList(list, options.json, (instrument) => `${instrument.token}\t${instrument.type}${instrument.is_default ? '\tdefault' : ''}`)
       }),
     )
 

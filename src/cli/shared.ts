@@ -9,6 +9,15 @@ export const print = (line: string) => process.stdout.write(`${line}\n`)
 
 export const jsonOption = () => new Option('--json', 'print JSON instead of text')
 
+/** A list as one JSON array (--json), or one tab-separated text line per item. */
+export function printList<T>(items: readonly T[], json: boolean | undefined, line: (item: T) => string): void {
+  if (json) {
+    print(JSON.stringify(items))
+    return
+  }
+  for (const item of items) print(line(item))
+}
+
 export type Db = ReturnType<typeof openDatabase>['db']
 
 /** Runs a command against a migrated database (DATABASE_URL, DATABASE_SCHEMA), closing it afterwards. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import * as stores from '../stores/service.js'
-import { jsonOption, print, withDatabase } from './shared.js'
+import { jsonOption, print, printList, withDatabase } from './shared.js'
 
 export function registerStoreCommands(program: Command): void {
   const storesCommand = program.command('stores').description('manage stores')
@@ -22,11 +22,7 @@ export function registerStoreCommands(program: Command): void {
     .action((options: { json?: boolean }) =>
       withDatabase(async (db) => {
         const list = await stores.listStores(db)
-        if (options.json) {
-          print(JSON.stringify(list))
-          return
-        }
-        for (const store of list) print(`${store.hash}\t${store.name}\t${store.date_created}`)
+        printList(list, options.json, (store) => `${store.hash}\t${store.name}\t${store.date_created}`)
       }),
     )
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { ALL_SCOPES } from '../core/scopes.js'
 import * as stores from '../stores/service.js'
-import { jsonOption, print, withDatabase } from './shared.js'
+import { jsonOption, print, printList, withDatabase } from './shared.js'
 
 export function registerTokenCommands(program: Command): void {
   const tokensCommand = program.command('tokens').description('manage API accounts and their tokens')
@@ -39,11 +39,7 @@ export function registerTokenCommands(program: Command): void {
     .action((options: { store?: string; json?: boolean }) =>
       withDatabase(async (db) => {
         const accounts = await stores.listAccounts(db, options.store)
-        if (options.json) {
-          print(JSON.stringify(accounts))
-          return
-        }
-        for (const a of accounts) print(`${a.client_id}\t${a.store_hash}\t${a.scopes.join(',')}\t${a.name}`)
+        printList(accounts, options.json, (a) => `${a.client_id}\t${a.store_hash}\t${a.scopes.join(',')}\t${a.name}`)
       }),
     )
 
