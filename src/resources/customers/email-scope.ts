@@ -31,20 +31,24 @@ export function emailInUse(kind: 'create' | 'update', email: string): ApiError {
 const scopeOf = (row: { channel_ids: string | null }): ChannelScope => (row.channel_ids === null ? null : (JSON.parse(row.channel_ids) as number[]))
 
 /**
- * Refuses a batch that leaves two customers of one email whose scopes meet. `ids` are the
- * customers the batch created, or whose email or channel_ids it set, in batch order; the error
- * names the first of them that meets another customer of its email (an existing one, or one
- * earlier in the batch), with its email as sent.
+ * Refuses a batch that leaves two customers of one email whose scopes meet. `written` are the
+ * customers the batch created, or whose email or channel_ids it set, in batch order, with their
+ * email after the batch; the error names the first of them that meets another customer of its
+ * email (an existing one, or one earlier in the batch), with its email as sent.
  */
-export async function checkEmailScopes(trx: Kysely<Database>, storeId: number, kind: 'create' | 'update', ids: readonly number[]): Promise<void> {
-  if (ids.length === 0) return
-  const written = await q.findCustomers(trx, storeId, ids)
+export async function checkEmailScopes(
+  trx: Kysely<Database>,
+  storeId: number,
+  kind: 'create' | 'update',
+  written: readonly { id: number; email: string }[],
+): Promise<void> {
+  if (written.length === 0) return
   const keys = [...new Set(written.map((row) => row.email.toLowerCase()))]
   await lockKeys(trx, storeId, keys.map((key) => `customer-email:${key}`))
   // Read after the lock: a writer that held it before us has committed by now.
   const holders = await q.customersWithEmails(trx, storeId, keys)
   const position = new Map<number, number>()
-  ids.forEach((id, i) => position.has(id) || position.set(id, i))
+  written.forEach(({ id }, i) => position.has(id) || position.set(id, i))
 
   for (const [id, mine] of position) {
     const me = holders.find((row) => row.id === id)

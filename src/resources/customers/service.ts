@@ -128,7 +128,7 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
     await checkChannels(trx, storeId, items, createCustomersFailed)
     const channelIds = await channelIdsOnCreate(trx, storeId, items)
     const ids = await q.insertCustomers(trx, storeId, rows.map((row, i) => ({ ...row, channel_ids: channelIds[i] ? JSON.stringify(channelIds[i]) : null })))
-    await checkEmailScopes(trx, storeId, 'create', ids)
+    await checkEmailScopes(trx, storeId, 'create', ids.map((id, i) => ({ id, email: items[i]!.email })))
     await writeNestedOnCreate(trx, now, storeId, items, ids)
     return q.findCustomers(trx, storeId, ids)
   })
@@ -161,8 +161,9 @@ export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: 
       Object.assign(row, changes)
       await q.updateCustomer(trx, storeId, item.id, changes)
     }
-    const rescoped = items.filter((item) => item.email !== undefined || item.channel_ids !== undefined).map((item) => item.id)
-    await checkEmailScopes(trx, storeId, 'update', rescoped)
+    // `current` holds each row as the batch left it.
+    const rescoped = items.filter((item) => item.email !== undefined || item.channel_ids !== undefined)
+    await checkEmailScopes(trx, storeId, 'update', rescoped.map((item) => ({ id: item.id, email: current.get(item.id)!.email })))
     await writeNestedOnUpdate(trx, now, storeId, items)
     return q.findCustomers(trx, storeId, ids)
   })
