@@ -3,6 +3,7 @@ import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
 import { isUniqueViolation } from '../db/dialect.js'
 import { MAX_INTEGER, type Database } from '../db/schema.js'
 import { StoreAdminError } from './service.js'
+import { isPossibleId, possibleIds } from '../db/ids.js'
 
 // A store's channels (its storefronts). BigCommerce manages them through its Channels API, which
 // Clientele does not serve: the CLI and the admin API add them here. Channel 1 comes with every
@@ -38,7 +39,7 @@ export interface NewChannel {
 }
 
 export async function createChannel(db: Kysely<Database>, storeHash: string, input: NewChannel, clock: Clock = systemClock): Promise<Channel> {
-  if (input.id !== undefined && (!Number.isInteger(input.id) || input.id < 1 || input.id > MAX_INTEGER)) {
+  if (input.id !== undefined && !isPossibleId(input.id)) {
     throw new StoreAdminError('invalid', `channel id must be an integer from 1 to ${MAX_INTEGER}`)
   }
   if (input.name.trim() === '') throw new StoreAdminError('invalid', 'a channel needs a name')
@@ -66,8 +67,7 @@ async function highestChannelId(db: Kysely<Database>, storeId: number): Promise<
 export async function renameChannel(db: Kysely<Database>, storeHash: string, id: number, name: string): Promise<Channel> {
   if (name.trim() === '') throw new StoreAdminError('invalid', 'a channel needs a name')
   const storeId = await storeIdByHash(db, storeHash)
-  const possible = Number.isInteger(id) && id >= 1 && id <= MAX_INTEGER
-  const row = possible
+  const row = isPossibleId(id)
     ? await db
         .updateTable('channels')
         .set({ name })
@@ -120,7 +120,7 @@ async function customersUsing(db: Kysely<Database>, storeId: number, id: number)
 
 /** Which of these channel ids exist in the store. */
 export async function existingChannels(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<Set<number>> {
-  const possible = [...new Set(ids)].filter((id) => Number.isInteger(id) && id >= 1 && id <= MAX_INTEGER)
+  const possible = possibleIds(ids)
   if (possible.length === 0) return new Set()
   const rows = await db.selectFrom('channels').select('id').where('store_id', '=', storeId).where('id', 'in', possible).execute()
   return new Set(rows.map((row) => row.id))
@@ -131,7 +131,7 @@ export async function existingChannels(db: Kysely<Database>, storeId: number, id
  * undefined when the store has no such channel.
  */
 export async function globalLoginsAllowed(db: Kysely<Database>, storeId: number, channelId: number): Promise<boolean | undefined> {
-  if (!Number.isInteger(channelId) || channelId < 1 || channelId > MAX_INTEGER) return undefined
+  if (!isPossibleId(channelId)) return undefined
   const row = await db
     .selectFrom('channels')
     .leftJoin('customer_settings', (join) =>

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
 import { reserveIds } from '../db/counters.js'
-import { MAX_INTEGER, type Database } from '../db/schema.js'
+import { type Database } from '../db/schema.js'
 import { toDefinition } from '../resources/form-field-values/fields.js'
 import { FIELD_TYPES, FORMS, TYPES_WITH_OPTIONS, type FieldType, type Form } from '../resources/form-field-values/schemas.js'
 import { StoreAdminError, storeId } from './service.js'
+import { isPossibleId } from '../db/ids.js'
 
 // Form field definitions: BigCommerce keeps them in its control panel, Clientele in the admin API
 // and the CLI (`clientele form-fields ...`). A field belongs to the account sign-up form
@@ -91,7 +92,7 @@ export async function listFormFields(db: Kysely<Database>, hash: string): Promis
 export async function deleteFormField(db: Kysely<Database>, hash: string, id: number): Promise<void> {
   const store = await storeId(db, hash)
   const missing = new StoreAdminError('not_found', `store "${hash}" has no form field ${id}`)
-  if (!Number.isInteger(id) || id < 1 || id > MAX_INTEGER) throw missing
+  if (!isPossibleId(id)) throw missing
   const result = await db.deleteFrom('form_fields').where('store_id', '=', store).where('id', '=', id).executeTakeFirst()
   if (Number(result.numDeletedRows) === 0) throw missing
 }

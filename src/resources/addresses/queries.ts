@@ -1,9 +1,10 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
 import { reserveIds } from '../../db/counters.js'
-import { MAX_INTEGER, type CustomerAddressTable, type Database } from '../../db/schema.js'
+import { type CustomerAddressTable, type Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
 import { ADDRESS_FILTERS } from './schemas.js'
+import { possibleIds } from '../../db/ids.js'
 
 export type AddressRow = Selectable<CustomerAddressTable>
 export type NewAddressRow = Omit<Insertable<CustomerAddressTable>, 'store_id' | 'id'>
@@ -20,9 +21,6 @@ export async function countAddresses(db: Kysely<Database>, storeId: number, quer
   const row = await matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)
 }
-
-/** Ids an address could have; any other matches nothing, and PostgreSQL refuses ids beyond int4. */
-const possibleIds = (ids: readonly number[]) => [...new Set(ids)].filter((id) => id >= 1 && id <= MAX_INTEGER)
 
 export async function findAddresses(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<AddressRow[]> {
   const possible = possibleIds(ids)

@@ -1,9 +1,10 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
 import { reserveIds } from '../../db/counters.js'
-import { MAX_INTEGER, type CustomerAttributeValueTable, type Database } from '../../db/schema.js'
+import { type CustomerAttributeValueTable, type Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
 import { ATTRIBUTE_VALUE_FILTERS } from './schemas.js'
+import { possibleIds } from '../../db/ids.js'
 
 export type ValueRow = Selectable<CustomerAttributeValueTable>
 export type NewValueRow = Omit<Insertable<CustomerAttributeValueTable>, 'store_id' | 'id'>
@@ -25,8 +26,6 @@ export async function countValues(db: Kysely<Database>, storeId: number, query: 
   const row = await matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)
 }
-
-const possibleIds = (ids: readonly number[]) => [...new Set(ids)].filter((id) => id >= 1 && id <= MAX_INTEGER)
 
 export async function findValues(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<ValueRow[]> {
   const possible = possibleIds(ids)

@@ -1,8 +1,9 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
 import { reserveIds } from '../../db/counters.js'
-import { MAX_INTEGER, type CustomerAttributeTable, type Database } from '../../db/schema.js'
+import { type CustomerAttributeTable, type Database } from '../../db/schema.js'
 import { ATTRIBUTE_FILTERS } from './schemas.js'
+import { possibleIds } from '../../db/ids.js'
 
 export type AttributeRow = Selectable<CustomerAttributeTable>
 export type NewAttributeRow = Omit<Insertable<CustomerAttributeTable>, 'store_id' | 'id'>
@@ -24,8 +25,6 @@ export async function countAttributes(db: Kysely<Database>, storeId: number, que
 export function attributesOf(db: Kysely<Database>, storeId: number): Promise<AttributeRow[]> {
   return db.selectFrom('customer_attributes').selectAll().where('store_id', '=', storeId).orderBy('id').execute()
 }
-
-const possibleIds = (ids: readonly number[]) => [...new Set(ids)].filter((id) => id >= 1 && id <= MAX_INTEGER)
 
 export async function insertAttributes(db: Kysely<Database>, storeId: number, rows: NewAttributeRow[]): Promise<number[]> {
   const first = await reserveIds(db, storeId, 'attributes.last_id', rows.length)

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely'
-import { MAX_INTEGER, type Database } from '../../db/schema.js'
-
-const possible = (id: number) => id >= 1 && id <= MAX_INTEGER
+import type { Database } from '../../db/schema.js'
+import { isPossibleId } from '../../db/ids.js'
 
 /** The customer's stored consent: undefined when there is no such customer, null lists when it never set any. */
 export async function findConsent(db: Kysely<Database>, storeId: number, customerId: number) {
-  if (!possible(customerId)) return undefined
+  if (!isPossibleId(customerId)) return undefined
   return db
     .selectFrom('customers')
     .leftJoin('customer_consents', (join) =>
@@ -22,7 +21,7 @@ export async function findConsent(db: Kysely<Database>, storeId: number, custome
  * customer deleted between a check and the write can be written for. Answers whether it existed.
  */
 export async function writeConsent(db: Kysely<Database>, storeId: number, customerId: number, allow: string, deny: string): Promise<boolean> {
-  if (!possible(customerId)) return false
+  if (!isPossibleId(customerId)) return false
   const result = await db
     .insertInto('customer_consents')
     .columns(['store_id', 'customer_id', 'allow', 'deny'])

@@ -1,9 +1,10 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import { addToCounter, readCounter, reserveIds } from '../../db/counters.js'
-import { MAX_INTEGER, type CustomerTable, type Database } from '../../db/schema.js'
+import type { CustomerTable, Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
 import { applyFilters, hasFilters } from '../../core/filters.js'
 import { CUSTOMER_FILTERS } from './schemas.js'
+import { possibleIds } from '../../db/ids.js'
 
 /** The columns an API customer is built from: never the password hash or the lookup keys. */
 const CUSTOMER_COLUMNS = [
@@ -32,11 +33,6 @@ export async function countCustomers(db: Kysely<Database>, storeId: number, quer
   if (!hasFilters(CUSTOMER_FILTERS, query)) return readCounter(db, storeId, 'customers.count')
   const row = await countFiltered(db, storeId, query).executeTakeFirstOrThrow()
   return Number(row.n)
-}
-
-/** The ids a customer could have; any other matches nothing, and PostgreSQL refuses ids beyond int4. */
-function possibleIds(ids: readonly number[]): number[] {
-  return [...new Set(ids)].filter((id) => id >= 1 && id <= MAX_INTEGER)
 }
 
 export async function findCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<CustomerRow[]> {

@@ -1,10 +1,11 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
 import { addToCounter } from '../../db/counters.js'
-import { MAX_INTEGER, type Database, type MetafieldTable } from '../../db/schema.js'
+import { type Database, type MetafieldTable } from '../../db/schema.js'
 import { visibleTo, type MetafieldAccount } from './permissions.js'
 import type { ParentTable } from './resource.js'
 import { METAFIELD_FILTERS } from './schemas.js'
+import { possibleIds } from '../../db/ids.js'
 
 export type MetafieldRow = Selectable<MetafieldTable>
 export type NewMetafieldRow = Insertable<MetafieldTable>
@@ -42,11 +43,6 @@ export function filteredMetafields(db: Kysely<Database>, scope: ListScope, query
 export async function countMetafields(db: Kysely<Database>, scope: ListScope, query: Record<string, unknown>): Promise<number> {
   const row = await matching(db, scope, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)
-}
-
-/** Ids a metafield could have; any other matches nothing, and PostgreSQL refuses ids beyond int4. */
-function possibleIds(ids: readonly number[]): number[] {
-  return [...new Set(ids)].filter((id) => Number.isInteger(id) && id >= 1 && id <= MAX_INTEGER)
 }
 
 export async function findMetafields(db: Kysely<Database>, storeId: number, resourceType: string, ids: readonly number[]): Promise<MetafieldRow[]> {

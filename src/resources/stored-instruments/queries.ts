@@ -1,19 +1,18 @@
 import type { Insertable, Kysely, Selectable } from 'kysely'
-import { MAX_INTEGER, type Database, type StoredInstrumentTable } from '../../db/schema.js'
+import { type Database, type StoredInstrumentTable } from '../../db/schema.js'
+import { isPossibleId } from '../../db/ids.js'
 
 export type InstrumentRow = Selectable<StoredInstrumentTable>
 
-const possible = (id: number) => id >= 1 && id <= MAX_INTEGER
-
 export async function customerExists(db: Kysely<Database>, storeId: number, customerId: number): Promise<boolean> {
-  if (!possible(customerId)) return false
+  if (!isPossibleId(customerId)) return false
   const row = await db.selectFrom('customers').select('id').where('store_id', '=', storeId).where('id', '=', customerId).executeTakeFirst()
   return row !== undefined
 }
 
 /** A customer's instruments, oldest first. */
 export async function instrumentsOf(db: Kysely<Database>, storeId: number, customerId: number): Promise<InstrumentRow[]> {
-  if (!possible(customerId)) return []
+  if (!isPossibleId(customerId)) return []
   return db
     .selectFrom('stored_instruments')
     .selectAll()
@@ -38,7 +37,7 @@ export async function insertInstrument(db: Kysely<Database>, row: Insertable<Sto
 }
 
 export async function deleteInstrument(db: Kysely<Database>, storeId: number, customerId: number, token: string): Promise<boolean> {
-  if (!possible(customerId)) return false
+  if (!isPossibleId(customerId)) return false
   const result = await db
     .deleteFrom('stored_instruments')
     .where('store_id', '=', storeId)
