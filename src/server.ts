@@ -1,9 +1,9 @@
 import { buildApp } from './app.js'
 import type { Config } from './core/config.js'
 import { RedisCounterStore } from './core/redis-counter-store.js'
-import { openDatabase } from './db/connect.js'
+import { ensureReachable, openDatabase } from './db/connect.js'
 import { migrateToLatest, migrationsCurrent } from './db/migrate.js'
-import { countStores, createDevStore, StoreAdminError, type CreatedAccount } from './stores/service.js'
+import { countStores, createDevStore, findTokenOwner, StoreAdminError, type CreatedAccount } from './stores/service.js'
 
 // `clientele serve`: open and migrate the database, create the dev store on first start, listen,
 // and on SIGTERM/SIGINT stop accepting, finish in-flight requests, close the database, exit 0.
@@ -11,16 +11,19 @@ import { countStores, createDevStore, StoreAdminError, type CreatedAccount } fro
 type Print = (line: string) => void
 
 export async function serve(config: Config, print: Print = (line) => process.stdout.write(`${line}\n`)) {
-  const { db, description, schema } = openDatabase(config.databaseUrl, {
+  const handle = openDatabase(config.databaseUrl, {
+    create: true,
     poolSize: config.poolSize,
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
   })
+  const { db, description, schema } = handle
+  await ensureReachable(handle)
   // Several nodes may start at once: Kysely's migration lock lets one migrate and the others wait.
   // With MIGRATE_ON_START=false a release runs `clientele migrate` once instead, and a node that
   // starts before it has run stays unready (/readyz 503) until it has.
   if (config.migrateOnStart) await migrateToLatest(db, schema)
   const current = config.migrateOnStart || (await migrationsCurrent(db, schema))
-  const account = current ? await firstStartAccount(db) : undefined
+  const account = current && config.devStore ? await firstStartAccount(db, config.devToken) : undefined
   // Quotas and concurrency caps are shared through Redis when it is configured: one count for every node.
   const counters = config.redisUrl ? await RedisCounterStore.connect(config.redisUrl, { prefix: config.redisKeyPrefix }) : undefined
 
@@ -58,7 +61,8 @@ export async function serve(config: Config, print: Print = (line) => process.std
     print(`Created store "${account.store_hash}" with an API account holding every scope.`)
     print(`  store hash:   ${account.store_hash}`)
     print(`  client id:    ${account.client_id}`)
-    print(`  access token: ${account.access_token}   (shown once; \`clientele tokens create\` makes more)`)
+    const source = config.devToken ? 'from CLIENTELE_DEV_TOKEN' : 'shown once; `clientele tokens create` makes more'
+    print(`  access token: ${account.access_token}   (${source})`)
     print('')
     print('Try it:')
     print(`  curl -s -H 'X-Auth-Token: ${account.access_token}' -H 'Accept: application/json' '${url}'`)
@@ -80,13 +84,24 @@ export async function serve(config: Config, print: Print = (line) => process.std
   return app
 }
 
-/** On a database without stores, creates the dev store; several nodes starting at once create one. */
-async function firstStartAccount(db: Parameters<typeof countStores>[0]): Promise<CreatedAccount | undefined> {
-  if ((await countStores(db)) > 0) return undefined
-  try {
-    return await createDevStore(db)
-  } catch (error) {
-    if (error instanceof StoreAdminError && error.kind === 'conflict') return undefined
-    throw error
+/**
+ * On a database without stores, creates the dev store (with CLIENTELE_DEV_TOKEN's token when it is
+ * set); several nodes starting at once create one. On a database that has stores, a chosen token
+ * must be the dev store's: a CI script that asked for one token must not run against another.
+ */
+async function firstStartAccount(db: Parameters<typeof countStores>[0], devToken: string | undefined): Promise<CreatedAccount | undefined> {
+  if ((await countStores(db)) === 0) {
+    try {
+      return await createDevStore(db, devToken)
+    } catch (error) {
+      if (!(error instanceof StoreAdminError && error.kind === 'conflict')) throw error
+    }
   }
+  if (devToken !== undefined && (await findTokenOwner(db, devToken))?.storeHash !== 'dev') {
+    throw new Error(
+      'CLIENTELE_DEV_TOKEN is not the token of this database\'s dev store (it was created with another one, or has none): ' +
+        'unset it, set the first value again, or start on an empty database',
+    )
+  }
+  return undefined
 }

@@ -311,6 +311,7 @@ describe.each(BACKENDS)('%s: clientele channels', (backend) => {
     const list = await clientele('channels', 'list', '--store', 'shop-a')
     expect(list.code).toBe(0)
     expect(list.stdout.trimEnd().split('\n').map((line) => line.split('\t').slice(0, 2))).toEqual([
+      ['id', 'name'],
       ['1', 'shop-a'],
       ['3', 'Trade'],
     ])

@@ -48,11 +48,15 @@ describe.each(BACKENDS)('%s: clientele stores and tokens', (backend: Backend) =>
   })
 
   it('stores create adds a store that stores list shows as text and as JSON', async () => {
+    await database.open()
+    expect(await clientele('stores', 'list')).toMatchObject({ code: 0, stdout: 'no stores\n' })
     expect(await clientele('stores', 'create', 'shop-a', '--name', 'Shop A')).toMatchObject({ code: 0, stdout: 'created store shop-a\n' })
 
     const text = await clientele('stores', 'list')
     expect(text.code).toBe(0)
-    const [hash, name, created, ...rest] = text.stdout.trimEnd().split('\t')
+    const [header, row, ...others] = text.stdout.trimEnd().split('\n')
+    expect({ header, others }).toEqual({ header: 'hash\tname\tdate_created', others: [] })
+    const [hash, name, created, ...rest] = row!.split('\t')
     expect({ hash, name, rest }).toEqual({ hash: 'shop-a', name: 'Shop A', rest: [] })
     expect(created).toMatch(TIMESTAMP)
 
@@ -124,7 +128,7 @@ describe.each(BACKENDS)('%s: clientele stores and tokens', (backend: Backend) =>
     const { access_token: token } = await createAccount(db, { storeHash: 'shop-a', scopes: [SCOPES.customersRead], clientId: 'reader' })
 
     const result = await clientele('tokens', 'list')
-    expect(result).toMatchObject({ code: 0, stdout: `reader\tshop-a\t${SCOPES.customersRead}\treader\n` })
+    expect(result).toMatchObject({ code: 0, stdout: `client_id\tstore\tscopes\tname\nreader\tshop-a\t${SCOPES.customersRead}\treader\n` })
     expect(result.stdout + result.stderr).not.toContain(token)
   })
 

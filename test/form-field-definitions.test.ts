@@ -136,7 +136,7 @@ describe.each(BACKENDS)('%s: clientele form-fields', (backend: Backend) => {
     expect(created).toMatchObject({ code: 0, stdout: 'created customer form field 1: Heard from\n', stderr: '' })
 
     const text = await clientele('form-fields', 'list', '--store', 'shop-a')
-    expect(text).toMatchObject({ code: 0, stdout: '1\tcustomer\tradiobuttons\trequired\tHeard from\tFriend, colleague,Other\n' })
+    expect(text).toMatchObject({ code: 0, stdout: 'id\tform\ttype\trequired\tname\toptions\n1\tcustomer\tradiobuttons\trequired\tHeard from\tFriend, colleague,Other\n' })
     const json = await clientele('form-fields', 'list', '--store', 'shop-a', '--json')
     expect(JSON.parse(json.stdout)).toEqual([
       { id: 1, form: 'customer', name: 'Heard from', type: 'radiobuttons', options: ['Friend, colleague', 'Other'], required: true, date_created: expect.any(String) },

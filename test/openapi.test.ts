@@ -8,7 +8,7 @@ import { buildTestApp, send, type TestApp } from './helpers/app.js'
 // operation it does not serve is declared "not yet" in docs/COMPATIBILITY.md, and /openapi.json
 // describes exactly what is served.
 
-const REFERENCE = new URL('../../shared/reference/', import.meta.url)
+const REFERENCE = new URL('../spec/', import.meta.url)
 const METHODS = ['get', 'post', 'put', 'delete'] as const
 
 /** `METHOD /path` with every path parameter spelled `{}`, so specs and routes compare by shape. */

@@ -6,33 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createStore } from '../src/stores/service.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
 import { freePort, killStrayProcesses, processDatabase, start, type Env, type ProcessDatabase, type RunningProcess } from './helpers/process.js'
+import { listCustomers, serve } from './helpers/serve.js'
 
 // `clientele serve` as a real process: the first-start banner, restarts, signals, logging and the
 // listening address. Every test starts its own server on a database of its own.
 
 const sh = promisify(execFile)
-
-interface Served {
-  server: RunningProcess
-  /** as printed: `http://host:port` */
-  origin: string
-  /** the dev store's token, printed on a first start only */
-  token: string | undefined
-}
-
-/** Starts `serve` on an OS-picked port (unless env says otherwise) and waits for the banner's last line. */
-async function serve(database: ProcessDatabase, env: Env = {}): Promise<Served> {
-  const server = start(['serve'], { PORT: '0', LOG_LEVEL: 'silent', ...database.env, ...env })
-  await server.waitForLine(/^API docs: /)
-  const origin = /Clientele is serving (\S+)/.exec(server.stdout())?.[1]
-  if (!origin) throw new Error(`no address in:\n${server.stdout()}`)
-  return { server, origin, token: /access token: (\S+)/.exec(server.stdout())?.[1] }
-}
-
-async function listCustomers(origin: string, token: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${origin}/stores/dev/v3/customers`, { headers: { 'x-auth-token': token, accept: 'application/json' } })
-  return { status: response.status, body: await response.json() }
-}
 
 /** JSON lines of the output: the log, which goes to stdout with the banner. */
 function logLines(text: string): Record<string, unknown>[] {

@@ -296,7 +296,7 @@ describe.each(BACKENDS)('%s: clientele instruments', (backend) => {
     })
     expect(await clientele('instruments', 'list', '--store', 'shop-a', '--customer', '1')).toMatchObject({
       code: 0,
-      stdout: `${instrument.token}\tstored_paypal_account\tdefault\nbank-1\tstored_bank_account\n`,
+      stdout: `token\ttype\tdefault\n${instrument.token}\tstored_paypal_account\tdefault\nbank-1\tstored_bank_account\n`,
     })
     expect(await clientele('instruments', 'remove', 'bank-1', '--store', 'shop-a', '--customer', '1')).toMatchObject({ code: 0, stdout: 'removed bank-1\n' })
   })

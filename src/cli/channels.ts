@@ -26,17 +26,19 @@ export function registerChannelCommands(program: Command): void {
 
   command
     .command('list')
+    .description("list a store's channels")
     .requiredOption('--store <hash>', 'the store')
     .addOption(jsonOption())
     .action((options: { store: string; json?: boolean }) =>
       withDatabase(async (db) => {
         const list = await channels.listChannels(db, options.store)
-        printList(list, options.json, (channel) => `${channel.id}\t${channel.name}\t${channel.date_created}`)
+        printList(list, options.json, { header: ['id', 'name', 'date_created'], empty: 'no channels' }, (channel) => `${channel.id}\t${channel.name}\t${channel.date_created}`)
       }),
     )
 
   command
     .command('rename <id> <name>')
+    .description('rename a channel')
     .requiredOption('--store <hash>', 'the store')
     .action((id: string, name: string, options: { store: string }) =>
       withDatabase(async (db) => {

@@ -35,12 +35,13 @@ export function registerFormFieldCommands(program: Command): void {
 
   command
     .command('list')
+    .description("list a store's form fields")
     .requiredOption('--store <hash>', 'the store')
     .addOption(jsonOption())
     .action((options: { store: string; json?: boolean }) =>
       withDatabase(async (db) => {
         const fields = await formFields.listFormFields(db, options.store)
-        printList(fields, options.json, (f) =>
+        printList(fields, options.json, { header: ['id', 'form', 'type', 'required', 'name', 'options'], empty: 'no form fields' }, (f) =>
           [f.id, f.form, f.type, f.required ? 'required' : 'optional', f.name, (f.options ?? []).join(',')].join('\t'),
         )
       }),

@@ -37,18 +37,20 @@ export function registerInstrumentCommands(program: Command): void {
 
   command
     .command('list')
+    .description("list a customer's stored instruments")
     .requiredOption('--store <hash>', 'the store')
     .requiredOption('--customer <id>', 'the customer id', integer)
     .addOption(jsonOption())
     .action((options: { store: string; customer: number; json?: boolean }) =>
       withDatabase(async (db) => {
         const list = await instruments.listInstrumentsOf(db, options.store, options.customer)
-        printList(list, options.json, (instrument) => `${instrument.token}\t${instrument.type}${instrument.is_default ? '\tdefault' : ''}`)
+        printList(list, options.json, { header: ['token', 'type', 'default'], empty: 'no stored instruments' }, (instrument) => `${instrument.token}\t${instrument.type}${instrument.is_default ? '\tdefault' : ''}`)
       }),
     )
 
   command
     .command('remove <token>')
+    .description('remove a stored instrument')
     .requiredOption('--store <hash>', 'the store')
     .requiredOption('--customer <id>', 'the customer id', integer)
     .action((token: string, options: { store: string; customer: number }) =>

@@ -42,6 +42,7 @@ export function registerLimitCommands(program: Command): void {
           print(JSON.stringify(hash === undefined ? list : list[0]))
           return
         }
+        if (list.length === 0) print('no store has a quota')
         for (const limit of list) print(describe(limit))
       }),
     )

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { Command } from 'commander'
 import { loadConfig } from '../core/config.js'
 import { StoreAdminError } from '../stores/service.js'
@@ -12,24 +13,31 @@ import { registerTokenCommands } from './tokens.js'
 // `clientele <command>`: the server, and what a test suite or CI script needs around it. Every
 // command works on the database DATABASE_URL names (default ./data/clientele.db).
 
-const program = new Command('clientele').description('A self-hostable BigCommerce Customers V3 API server.')
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
+
+const program = new Command('clientele').description('A self-hostable BigCommerce Customers V3 API server.').version(version)
 program
   .command('serve')
   .description('serve the API (HOST, PORT, DATABASE_URL, LOG_LEVEL, ADMIN_TOKEN, REDIS_URL...: see README)')
-  .action(async () => {
+  .option('--no-dev-store', 'create no dev store and print no token (as CLIENTELE_DEV_STORE=false)')
+  .action(async (options: { devStore: boolean }) => {
     // Loaded here, not at the top: the app (Fastify, every route, the docs UI) would otherwise
     // double the start-up time of every other command.
     const { serve } = await import('../server.js')
-    await serve(loadConfig())
+    const config = loadConfig()
+    await serve(options.devStore ? config : { ...config, devStore: false })
   })
 
 program
   .command('migrate')
-  .description('bring the database schema up to date')
+  .description('create the database if it is missing and bring its schema up to date')
   .action(() =>
-    withDatabase(async () => {
-      print('database is up to date')
-    }),
+    withDatabase(
+      async () => {
+        print('database is up to date')
+      },
+      { migrate: true },
+    ),
   )
 
 registerStoreCommands(program)

@@ -1,7 +1,7 @@
 import { Option } from 'commander'
 import { loadConfig } from '../core/config.js'
-import { openDatabase } from '../db/connect.js'
-import { migrateToLatest } from '../db/migrate.js'
+import { ensureReachable, openDatabase } from '../db/connect.js'
+import { migrateToLatest, migrationsCurrent } from '../db/migrate.js'
 
 // What every command module shares: output, the --json option, and a migrated database handle.
 
@@ -9,23 +9,41 @@ export const print = (line: string) => process.stdout.write(`${line}\n`)
 
 export const jsonOption = () => new Option('--json', 'print JSON instead of text')
 
-/** A list as one JSON array (--json), or one tab-separated text line per item. */
-export function printList<T>(items: readonly T[], json: boolean | undefined, line: (item: T) => string): void {
+/**
+ * A list as one JSON array (--json), or a header line of column names and one tab-separated line
+ * per item; an empty list says so in words (`no stores`), so nobody mistakes it for a failure.
+ */
+export function printList<T>(items: readonly T[], json: boolean | undefined, list: { header: string[]; empty: string }, line: (item: T) => string): void {
   if (json) {
     print(JSON.stringify(items))
     return
   }
+  if (items.length === 0) {
+    print(list.empty)
+    return
+  }
+  print(list.header.join('\t'))
   for (const item of items) print(line(item))
 }
 
 export type Db = ReturnType<typeof openDatabase>['db']
 
-/** Runs a command against a migrated database (DATABASE_URL, DATABASE_SCHEMA), closing it afterwards. */
-export async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
+/**
+ * Runs a command against the database DATABASE_URL (and DATABASE_SCHEMA) names, closing it
+ * afterwards. Only `migrate` (`{ migrate: true }`) may create it; the others need it to exist and,
+ * unless MIGRATE_ON_START=false, bring it up to date as `serve` would. With MIGRATE_ON_START=false
+ * they refuse to touch an unmigrated one: migrations are then the release's `clientele migrate`.
+ */
+export async function withDatabase(work: (db: Db) => Promise<void>, options: { migrate?: boolean } = {}): Promise<void> {
   const config = loadConfig()
-  const { db, schema } = openDatabase(config.databaseUrl, config.databaseSchema ? { schema: config.databaseSchema } : {})
+  const handle = openDatabase(config.databaseUrl, { create: options.migrate === true, poolSize: 2, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) })
+  const { db, schema, description } = handle
   try {
-    await migrateToLatest(db, schema)
+    await ensureReachable(handle)
+    if (options.migrate || config.migrateOnStart) await migrateToLatest(db, schema)
+    else if (!(await migrationsCurrent(db, schema))) {
+      throw new Error(`the database ${description} has migrations pending: run \`clientele migrate\` (MIGRATE_ON_START=false)`)
+    }
     await work(db)
   } finally {
     await db.destroy()

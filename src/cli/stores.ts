@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { ALL_SCOPES } from '../core/scopes.js'
 import * as stores from '../stores/service.js'
 import { jsonOption, print, printList, withDatabase } from './shared.js'
 
@@ -7,22 +8,35 @@ export function registerStoreCommands(program: Command): void {
 
   storesCommand
     .command('create <hash>')
+    .description('create a store (with --with-token, an API account holding every scope too)')
     .option('--name <name>', 'display name')
+    .option('--with-token', 'also create an API account with every scope and print its token')
     .addOption(jsonOption())
-    .action((hash: string, options: { name?: string; json?: boolean }) =>
+    .action((hash: string, options: { name?: string; withToken?: boolean; json?: boolean }) =>
       withDatabase(async (db) => {
         const store = await stores.createStore(db, hash, options.name)
-        print(options.json ? JSON.stringify(store) : `created store ${store.hash}`)
+        const account = options.withToken ? await stores.createAccount(db, { storeHash: hash, scopes: ALL_SCOPES }) : undefined
+        if (options.json) {
+          print(JSON.stringify(account ? { ...store, account } : store))
+          return
+        }
+        print(`created store ${store.hash}`)
+        if (account) {
+          print(`client id:    ${account.client_id}`)
+          print(`access token: ${account.access_token}`)
+          print(`scopes:       ${account.scopes.join(' ')}`)
+        }
       }),
     )
 
   storesCommand
     .command('list')
+    .description('list stores')
     .addOption(jsonOption())
     .action((options: { json?: boolean }) =>
       withDatabase(async (db) => {
         const list = await stores.listStores(db)
-        printList(list, options.json, (store) => `${store.hash}\t${store.name}\t${store.date_created}`)
+        printList(list, options.json, { header: ['hash', 'name', 'date_created'], empty: 'no stores' }, (store) => `${store.hash}\t${store.name}\t${store.date_created}`)
       }),
     )
 

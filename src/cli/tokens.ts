@@ -8,6 +8,7 @@ export function registerTokenCommands(program: Command): void {
 
   tokensCommand
     .command('create')
+    .description('create an API account on a store; prints its client id and its token (shown once)')
     .requiredOption('--store <hash>', 'the store the token works on')
     .option('--scopes <list>', `comma-separated scopes (default: all of ${ALL_SCOPES.join(',')})`)
     .option('--client-id <id>', 'the account client id (default: random)')
@@ -34,12 +35,13 @@ export function registerTokenCommands(program: Command): void {
 
   tokensCommand
     .command('list')
+    .description('list API accounts (never their tokens)')
     .option('--store <hash>', 'only this store')
     .addOption(jsonOption())
     .action((options: { store?: string; json?: boolean }) =>
       withDatabase(async (db) => {
         const accounts = await stores.listAccounts(db, options.store)
-        printList(accounts, options.json, (a) => `${a.client_id}\t${a.store_hash}\t${a.scopes.join(',')}\t${a.name}`)
+        printList(accounts, options.json, { header: ['client_id', 'store', 'scopes', 'name'], empty: 'no API accounts' }, (a) => `${a.client_id}\t${a.store_hash}\t${a.scopes.join(',')}\t${a.name}`)
       }),
     )
 

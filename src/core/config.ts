@@ -1,3 +1,5 @@
+import { DEFAULT_SQLITE_FILE } from '../db/connect.js'
+
 // The process configuration, read from the environment by the entry points only (src/server.ts,
 // src/cli/); the app itself takes options and never reads the environment.
 
@@ -23,9 +25,14 @@ export interface Config {
   migrateOnStart: boolean
   /** validate-credentials: failed attempts allowed per email and per client address in a window; 0 = no limit */
   loginLimits: { perEmail: number; perClient: number; windowMs: number }
+  /** false (CLIENTELE_DEV_STORE=false, `serve --no-dev-store`): no dev store, no token printed */
+  devStore: boolean
+  /** CLIENTELE_DEV_TOKEN: the dev store's token, chosen instead of a random one (for CI scripts) */
+  devToken?: string
 }
 
-export const DEFAULT_SQLITE_FILE = './data/clientele.db'
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const text = env[name]
@@ -43,12 +50,17 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new Error(`${name} must be true or false, not "${text}"`)
 }
 
+function logLevel(text: string): string {
+  if ((LOG_LEVELS as readonly string[]).includes(text)) return text
+  throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${text}"`)
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 3000),
     databaseUrl: env.DATABASE_URL || DEFAULT_SQLITE_FILE,
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: logLevel(env.LOG_LEVEL || 'info'),
     bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024),
     poolSize: integer(env, 'DATABASE_POOL_SIZE', 10),
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'clientele:',
@@ -66,7 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perClient: integer(env, 'LOGIN_FAILURES_PER_CLIENT', 100),
       windowMs: integer(env, 'LOGIN_FAILURE_WINDOW_MS', 300_000),
     },
+    devStore: flag(env, 'CLIENTELE_DEV_STORE', true),
   }
+  if (env.CLIENTELE_DEV_TOKEN) config.devToken = env.CLIENTELE_DEV_TOKEN
   if (env.ADMIN_TOKEN) config.adminToken = env.ADMIN_TOKEN
   if (env.DATABASE_SCHEMA) config.databaseSchema = env.DATABASE_SCHEMA
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
@@ -21,7 +21,18 @@ export interface OpenOptions {
   schema?: string
   /** PostgreSQL only: pool size */
   poolSize?: number
+  /**
+   * SQLite only: make the file when it is missing (`serve` and `migrate`). Other commands open an
+   * existing one, so a typo or a wrong folder is an error rather than a new, empty database.
+   */
+  create?: boolean
 }
+
+/** The default SQLite file; only its folder is made when missing (any other folder must exist). */
+export const DEFAULT_SQLITE_FILE = './data/clientele.db'
+
+/** A database that cannot be opened or reached: one line that says where and why. */
+export class DatabaseUnavailableError extends Error {}
 
 /** Connections of a PostgreSQL pool, for /metrics. */
 export interface PoolUsage {
@@ -51,11 +62,25 @@ const NUMERIC_OID = 1700
  */
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options)
-  return openSqlite(url.replace(/^sqlite:(\/\/)?/, ''))
+  return openSqlite(url.replace(/^sqlite:(\/\/)?/, ''), options.create ?? true)
 }
 
-function openSqlite(file: string): DatabaseHandle {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+function openSqlite(file: string, create: boolean): DatabaseHandle {
+  if (file !== ':memory:') {
+    const path = resolve(file)
+    if (!existsSync(path)) {
+      if (!create) {
+        throw new DatabaseUnavailableError(
+          `no database at ${path}: set DATABASE_URL to the one \`clientele serve\` uses (default ${DEFAULT_SQLITE_FILE}, ` +
+            'relative to the current folder), or make it with `clientele migrate`',
+        )
+      }
+      if (file === DEFAULT_SQLITE_FILE) mkdirSync(dirname(path), { recursive: true })
+      else if (!existsSync(dirname(path))) {
+        throw new DatabaseUnavailableError(`the folder of DATABASE_URL ${path} does not exist (only ${DEFAULT_SQLITE_FILE}'s folder is made): create it first`)
+      }
+    }
+  }
   const database = new SQLite(file)
   database.pragma('journal_mode = WAL')
   // With WAL, NORMAL loses no committed transaction on a process crash (only on power loss).
@@ -121,4 +146,29 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
     schema: options.schema ?? 'public',
     description: `${safe.protocol}//${safe.host}${safe.pathname}${options.schema ? ` (schema ${options.schema})` : ''}`,
   }
+}
+
+/**
+ * Opens one connection to prove the database answers, turning the driver's error into one line
+ * naming the host, port and cause (the migrator would otherwise report "migration failed").
+ */
+export async function ensureReachable(handle: DatabaseHandle): Promise<void> {
+  const pool = pools.get(handle.db)
+  if (!pool) return
+  try {
+    const client = await pool.connect()
+    client.release()
+  } catch (error) {
+    const url = new URL(pool.options.connectionString ?? 'postgres://localhost')
+    const database = decodeURIComponent(url.pathname.slice(1))
+    const where = `${url.hostname || 'localhost'}:${url.port || 5432}${database ? ` (database ${database})` : ''}`
+    throw new DatabaseUnavailableError(`cannot reach PostgreSQL at ${where}: ${causeOf(error)}`)
+  }
+}
+
+function causeOf(error: unknown): string {
+  // An unreachable host arrives as an AggregateError (one per address tried) with an empty message.
+  const first = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error
+  const { code, message } = (first ?? {}) as { code?: string; message?: string }
+  return message || code || String(error)
 }

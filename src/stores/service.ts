@@ -98,7 +98,12 @@ export interface NewAccount {
   scopes: readonly string[]
   clientId?: string
   name?: string
+  /** a token chosen by the caller (CLIENTELE_DEV_TOKEN) instead of a random one */
+  accessToken?: string
 }
+
+// A chosen token must be as hard to guess as a CI secret usually is, and safe in a header.
+const CHOSEN_TOKEN = /^[A-Za-z0-9_-]{12,128}$/
 
 export async function createAccount(db: Kysely<Database>, input: NewAccount, clock: Clock = systemClock): Promise<CreatedAccount> {
   const unknown = input.scopes.filter((s) => !ALL_SCOPES.includes(s))
@@ -109,7 +114,10 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, clo
   const clientId = input.clientId ?? randomKey()
   if (!HASH.test(clientId)) throw new StoreAdminError('invalid', `client id "${clientId}" must be 1-64 letters, digits, "-" or "_"`)
   const id = await storeId(db, input.storeHash)
-  const token = randomKey()
+  if (input.accessToken !== undefined && !CHOSEN_TOKEN.test(input.accessToken)) {
+    throw new StoreAdminError('invalid', 'a chosen access token must be 12-128 letters, digits, "-" or "_"')
+  }
+  const token = input.accessToken ?? randomKey()
   const scopes = [...new Set(input.scopes)]
   const account = {
     store_id: id,
@@ -182,7 +190,11 @@ export async function findTokenOwner(db: Kysely<Database>, token: string): Promi
 }
 
 /** First start: a store `dev` and an account with every scope, so the printed curl line works. */
-export async function createDevStore(db: Kysely<Database>, clock: Clock = systemClock): Promise<CreatedAccount> {
+export async function createDevStore(db: Kysely<Database>, accessToken?: string, clock: Clock = systemClock): Promise<CreatedAccount> {
+  // Checked before the store is made, so a refused token leaves no half-made dev store behind.
+  if (accessToken !== undefined && !CHOSEN_TOKEN.test(accessToken)) {
+    throw new StoreAdminError('invalid', 'CLIENTELE_DEV_TOKEN must be 12-128 letters, digits, "-" or "_"')
+  }
   await createStore(db, 'dev', 'Development store', clock)
-  return createAccount(db, { storeHash: 'dev', scopes: ALL_SCOPES, name: 'Development account' }, clock)
+  return createAccount(db, { storeHash: 'dev', scopes: ALL_SCOPES, name: 'Development account', ...(accessToken ? { accessToken } : {}) }, clock)
 }

@@ -22,7 +22,7 @@ const BIN = join(ROOT, 'bin/clientele.js')
 const CONFIG_VARIABLES = [
   'HOST', 'PORT', 'DATABASE_URL', 'DATABASE_SCHEMA', 'DATABASE_POOL_SIZE', 'LOG_LEVEL', 'ADMIN_TOKEN', 'BODY_LIMIT',
   'REDIS_URL', 'REDIS_KEY_PREFIX', 'CONNECTION_TIMEOUT_MS', 'KEEP_ALIVE_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS', 'JSON_MAX_DEPTH', 'MIGRATE_ON_START',
-  'LOGIN_FAILURES_PER_EMAIL', 'LOGIN_FAILURES_PER_CLIENT', 'LOGIN_FAILURE_WINDOW_MS',
+  'LOGIN_FAILURES_PER_EMAIL', 'LOGIN_FAILURES_PER_CLIENT', 'LOGIN_FAILURE_WINDOW_MS', 'CLIENTELE_DEV_STORE', 'CLIENTELE_DEV_TOKEN',
 ]
 
 export type Env = Record<string, string>
@@ -51,8 +51,9 @@ function processEnv(env: Env): NodeJS.ProcessEnv {
   return { ...base, ...env }
 }
 
-export function start(args: string[], env: Env): RunningProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: processEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+/** `cwd` defaults to the repository (where `./data` would be); a test of folders gives its own. */
+export function start(args: string[], env: Env, options: { cwd?: string } = {}): RunningProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: processEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
   running.add(child)
   let out = ''
   let err = ''
@@ -114,8 +115,8 @@ export interface Finished extends Exit {
 }
 
 /** Runs a command to its end. */
-export async function run(args: string[], env: Env): Promise<Finished> {
-  const started = start(args, env)
+export async function run(args: string[], env: Env, options: { cwd?: string } = {}): Promise<Finished> {
+  const started = start(args, env, options)
   const exit = await started.exited
   return { ...exit, stdout: started.stdout(), stderr: started.stderr() }
 }
