@@ -84,7 +84,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // `name:like` is a substring match. SQLite answers it from the covering customers_name index;
   // PostgreSQL gets a trigram index (pg_trgm is a trusted extension: a database owner may add it).
   if (isPostgres(db)) {
-    await sql`create extension if not exists pg_trgm`.execute(db)
+    // In public, which every connection searches (src/db/connect.ts): made in the first schema of
+    // the search path instead, it would go with that schema when it is dropped (a test run's).
+    await sql`create extension if not exists pg_trgm with schema public`.execute(db)
     await sql`create index customers_name_trgm on customers using gin (name_key gin_trgm_ops)`.execute(db)
   }
 }
