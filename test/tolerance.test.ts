@@ -119,12 +119,16 @@ describe.each(BACKENDS)('%s: client tolerance', (backend) => {
       expect(res.body).toEqual(EMPTY_LIST)
     })
 
-    it('answers 401 to X-Auth-Client naming another client id (DECISIONS 18)', async () => {
+    it.each([['another account', true], ['anything', false]])('ignores X-Auth-Client naming %s: the token alone decides (DECISIONS 18)', async (_name, otherAccount) => {
       const store = await t.newStore()
       const other = await t.newStore()
-      const res = await store.request('GET', '/customers', undefined, { headers: { 'x-auth-client': other.clientId } })
-      expect(res.status).toBe(401)
-      expect(res.body).toEqual(errorBody(401, 'Unauthorized'))
+      const client = otherAccount ? other.clientId : 'anything'
+      const res = await store.request('GET', '/customers', undefined, { headers: { 'x-auth-client': client } })
+      expect(res.status).toBe(200)
+      expect(res.body).toEqual(EMPTY_LIST)
+      // Another store's account named as client reaches nothing of that store.
+      const across = await other.request('GET', '/customers', undefined, { token: store.token, headers: { 'x-auth-client': other.clientId } })
+      expect(across.status).toBe(403)
     })
 
     it('reads x-auth-token in lower case', async () => {

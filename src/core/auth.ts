@@ -23,9 +23,8 @@ async function authenticate(this: FastifyInstance, req: FastifyRequest): Promise
   if (typeof token !== 'string' || token === '') throw unauthorized()
   const owner = await findTokenOwner(this.db, token)
   if (!owner) throw unauthorized()
-  // X-Auth-Client is optional; when sent it must name the token's own app (COMPATIBILITY.md "Auth").
-  const client = req.headers['x-auth-client']
-  if (client !== undefined && client !== owner.clientId) throw unauthorized()
+  // X-Auth-Client is ignored, whatever it says, as BigCommerce ignores it: apps send their real
+  // client id, which a stand-in's token never matches (COMPATIBILITY.md "Auth", DECISIONS 18).
   const { store_hash } = req.params as { store_hash?: string }
   if (store_hash !== owner.storeHash) throw missingScope()
   const needed = req.routeOptions.config.scopes
