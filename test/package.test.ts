@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freePort } from './helpers/process.js'
+import { CONFIG_VARIABLES, freePort } from './helpers/process.js'
 
 // The package as a user gets it: `npm pack`, then `npm install -g` of the tarball into a prefix
 // of its own, then the installed `clientele serve` run from an empty folder, and the curl line it
@@ -16,7 +16,6 @@ const execFileAsync = promisify(execFile)
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
 const SKIP = process.env.CLIENTELE_SKIP_PACKAGE_TEST === '1'
-const CONFIG_VARIABLES = ['HOST', 'PORT', 'DATABASE_URL', 'DATABASE_SCHEMA', 'LOG_LEVEL', 'ADMIN_TOKEN', 'REDIS_URL', 'MIGRATE_ON_START']
 
 if (SKIP) console.log('package test: SKIPPED (CLIENTELE_SKIP_PACKAGE_TEST=1: the tarball is tested once, on the machine\'s Node)')
 

@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createStore } from '../src/stores/service.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { freePort, killStrayProcesses, processDatabase, start, type Env, type ProcessDatabase, type RunningProcess } from './helpers/process.js'
+import { freePort, killStrayProcesses, processDatabase, start, useProcessDatabase, type Env, type ProcessDatabase, type RunningProcess } from './helpers/process.js'
 import { listCustomers, serve } from './helpers/serve.js'
 
 // `clientele serve` as a real process: the first-start banner, restarts, signals, logging and the
@@ -67,14 +67,10 @@ function heldPost(url: string, token: string, body: string, agent: Agent) {
 }
 
 describe.each(BACKENDS)('%s: clientele serve', (backend: Backend) => {
+  const current = useProcessDatabase(backend)
   let database: ProcessDatabase
-
-  beforeEach(async () => {
-    database = await processDatabase(backend)
-  })
-  afterEach(async () => {
-    killStrayProcesses()
-    await database.remove()
+  beforeEach(() => {
+    database = current()
   })
 
   it('prints the dev store, a token and a curl line that works on a first start', async () => {

@@ -105,6 +105,10 @@ export interface NewAccount {
 // A chosen token must be as hard to guess as a CI secret usually is, and safe in a header.
 const CHOSEN_TOKEN = /^[A-Za-z0-9_-]{12,128}$/
 
+function checkChosenToken(token: string | undefined, name: string): void {
+  if (token !== undefined && !CHOSEN_TOKEN.test(token)) throw new StoreAdminError('invalid', `${name} must be 12-128 letters, digits, "-" or "_"`)
+}
+
 export async function createAccount(db: Kysely<Database>, input: NewAccount, clock: Clock = systemClock): Promise<CreatedAccount> {
   const unknown = input.scopes.filter((s) => !ALL_SCOPES.includes(s))
   if (unknown.length > 0) {
@@ -114,9 +118,7 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, clo
   const clientId = input.clientId ?? randomKey()
   if (!HASH.test(clientId)) throw new StoreAdminError('invalid', `client id "${clientId}" must be 1-64 letters, digits, "-" or "_"`)
   const id = await storeId(db, input.storeHash)
-  if (input.accessToken !== undefined && !CHOSEN_TOKEN.test(input.accessToken)) {
-    throw new StoreAdminError('invalid', 'a chosen access token must be 12-128 letters, digits, "-" or "_"')
-  }
+  checkChosenToken(input.accessToken, 'a chosen access token')
   const token = input.accessToken ?? randomKey()
   const scopes = [...new Set(input.scopes)]
   const account = {
@@ -192,9 +194,7 @@ export async function findTokenOwner(db: Kysely<Database>, token: string): Promi
 /** First start: a store `dev` and an account with every scope, so the printed curl line works. */
 export async function createDevStore(db: Kysely<Database>, accessToken?: string, clock: Clock = systemClock): Promise<CreatedAccount> {
   // Checked before the store is made, so a refused token leaves no half-made dev store behind.
-  if (accessToken !== undefined && !CHOSEN_TOKEN.test(accessToken)) {
-    throw new StoreAdminError('invalid', 'CLIENTELE_DEV_TOKEN must be 12-128 letters, digits, "-" or "_"')
-  }
+  checkChosenToken(accessToken, 'CLIENTELE_DEV_TOKEN')
   await createStore(db, 'dev', 'Development store', clock)
   return createAccount(db, { storeHash: 'dev', scopes: ALL_SCOPES, name: 'Development account', ...(accessToken ? { accessToken } : {}) }, clock)
 }

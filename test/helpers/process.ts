@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql, type Kysely } from 'kysely'
+import { afterEach, beforeEach } from 'vitest'
 import { openDatabase } from '../../src/db/connect.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import type { Database } from '../../src/db/schema.js'
@@ -19,7 +20,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const BIN = join(ROOT, 'bin/clientele.js')
 
 /** Variables Clientele reads; the spawned process sees only the test's values of them. */
-const CONFIG_VARIABLES = [
+export const CONFIG_VARIABLES = [
   'HOST', 'PORT', 'DATABASE_URL', 'DATABASE_SCHEMA', 'DATABASE_POOL_SIZE', 'LOG_LEVEL', 'ADMIN_TOKEN', 'BODY_LIMIT',
   'REDIS_URL', 'REDIS_KEY_PREFIX', 'CONNECTION_TIMEOUT_MS', 'KEEP_ALIVE_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS', 'JSON_MAX_DEPTH', 'MIGRATE_ON_START',
   'LOGIN_FAILURES_PER_EMAIL', 'LOGIN_FAILURES_PER_CLIENT', 'LOGIN_FAILURE_WINDOW_MS', 'CLIENTELE_DEV_STORE', 'CLIENTELE_DEV_TOKEN',
@@ -206,4 +207,20 @@ export async function processDatabase(backend: Backend): Promise<ProcessDatabase
       await admin.destroy()
     },
   }
+}
+
+/**
+ * A database of each test's own for the process tests of one backend: made before each test,
+ * removed after it with whatever processes the test left running. Returns its getter.
+ */
+export function useProcessDatabase(backend: Backend): () => ProcessDatabase {
+  let database: ProcessDatabase | undefined
+  beforeEach(async () => {
+    database = await processDatabase(backend)
+  })
+  afterEach(async () => {
+    killStrayProcesses()
+    await database?.remove()
+  })
+  return () => database!
 }
