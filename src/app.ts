@@ -3,6 +3,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import adminRoutes from './admin/routes.js'
+import { requireJsonAccepted } from './core/accept.js'
 import auth from './core/auth.js'
 import { clientError } from './core/client-errors.js'
 import { MemoryCounterStore, type CounterStore } from './core/counter-store.js'
@@ -14,6 +15,7 @@ import { DEFAULT_MAX_JSON_DEPTH } from './core/json-depth.js'
 import limits from './core/limits.js'
 import metrics from './core/metrics.js'
 import openapi, { withErrorResponses } from './core/openapi.js'
+import { PLANS, type RateLimit } from './core/rate-limit-plans.js'
 import { installSecurityHeaders } from './core/security-headers.js'
 import { validatorCompiler } from './core/validation.js'
 import dbPlugin from './db/plugin.js'
@@ -54,6 +56,8 @@ export interface AppOptions {
   processMetrics?: boolean
   /** failed validate-credentials attempts allowed per email and per client address */
   loginLimits?: LoginLimits
+  /** the request quota of a store without one of its own (DEFAULT_RATE_LIMIT); unlimited when not given */
+  defaultRateLimit?: RateLimit
 }
 
 /** Milliseconds; 0 turns one off. */
@@ -100,6 +104,7 @@ export function buildApp(options: AppOptions) {
   installSecurityHeaders(app)
   // In memory, windows follow the app's clock (tests move it); Redis keeps its own time.
   const clock = options.clock ?? systemClock
+  const defaultRateLimit = options.defaultRateLimit ?? PLANS.unlimited
   app.decorate('counters', options.counters ?? new MemoryCounterStore(() => clock().getTime()))
 
   app.register(dbPlugin, { db: options.db, clock, closeWithApp: options.closeDatabase ?? false })
@@ -109,8 +114,11 @@ export function buildApp(options: AppOptions) {
 
   // The BigCommerce API: every resource, under the store prefix, behind X-Auth-Token.
   app.register(async (api) => {
-    api.register(auth)
-    api.register(limits)
+    // Awaited: their hooks must run first, in this order, before the one added below.
+    await api.register(auth)
+    await api.register(limits, { defaultRateLimit })
+    // After the quota hook: a 406 counts against the quota and carries its headers, as any answer.
+    api.addHook('onRequest', requireJsonAccepted)
     api.addHook('onRoute', withErrorResponses)
     api.register(customers)
     api.register(addresses)
@@ -124,7 +132,7 @@ export function buildApp(options: AppOptions) {
     for (const resource of METAFIELD_RESOURCES) api.register(metafieldRoutes(resource))
   }, { prefix: API_PREFIX })
 
-  if (options.adminToken) app.register(adminRoutes, { prefix: '/admin', token: options.adminToken })
+  if (options.adminToken) app.register(adminRoutes, { prefix: '/admin', token: options.adminToken, defaultRateLimit })
 
   return app
 }

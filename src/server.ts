@@ -36,6 +36,7 @@ export async function serve(config: Config, print: Print = (line) => process.std
     maxJsonDepth: config.maxJsonDepth,
     processMetrics: true,
     loginLimits: config.loginLimits,
+    defaultRateLimit: config.defaultRateLimit,
     ...(schema ? { databaseSchema: schema } : {}),
     ...(counters ? { counters } : {}),
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),

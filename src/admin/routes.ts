@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { unauthorized } from '../core/errors.js'
+import type { RateLimit } from '../core/rate-limit-plans.js'
 import channelsRoutes from './channels-routes.js'
 import limitsRoutes from './limits-routes.js'
 import formFieldsRoutes from './form-fields-routes.js'
@@ -12,7 +13,7 @@ import storesRoutes from './stores-routes.js'
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
-const admin: FastifyPluginAsync<{ token: string }> = async (app, options) => {
+const admin: FastifyPluginAsync<{ token: string; defaultRateLimit: RateLimit }> = async (app, options) => {
   const expected = digest(options.token)
   app.addHook('onRequest', async (req) => {
     const header = req.headers.authorization ?? ''
@@ -22,7 +23,7 @@ const admin: FastifyPluginAsync<{ token: string }> = async (app, options) => {
   })
   await app.register(storesRoutes)
   await app.register(formFieldsRoutes)
-  await app.register(limitsRoutes)
+  await app.register(limitsRoutes, { defaultRateLimit: options.defaultRateLimit })
   await app.register(channelsRoutes)
   await app.register(instrumentsRoutes)
 }

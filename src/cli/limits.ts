@@ -1,9 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander'
+import { InvalidArgumentError, Option, type Command } from 'commander'
+import { formatRateLimit, PLAN_NAMES, PLANS, WINDOW_MS, type PlanName, type RateLimit } from '../core/rate-limit-plans.js'
 import * as limits from '../stores/rate-limits.js'
+import { StoreAdminError } from '../stores/service.js'
 import { jsonOption, print, withDatabase } from './shared.js'
 
-// `clientele limits ...`: a store's request quota (docs/COMPATIBILITY.md "Limits"). Stores have
-// none until one is set, the dev store included.
+// `clientele limits ...`: a store's request quota (docs/COMPATIBILITY.md "Limits"): one of
+// BigCommerce's plans or custom figures. A store without one has DEFAULT_RATE_LIMIT.
 
 function wholeNumber(text: string): number {
   const n = Number(text)
@@ -11,8 +13,30 @@ function wholeNumber(text: string): number {
   return n
 }
 
+function figures(limit: { plan: PlanName | null; quota: number; window_ms: number; unlimited: boolean }): string {
+  if (limit.unlimited) return 'unlimited'
+  const custom = `${limit.quota} requests per ${limit.window_ms} ms`
+  return limit.plan ? `${limit.plan} (${custom})` : custom
+}
+
 function describe(limit: limits.StoreRateLimit): string {
-  return limit.enabled ? `${limit.store_hash}\t${limit.quota} requests per ${limit.window_ms} ms` : `${limit.store_hash}\tnot limited`
+  return `${limit.store_hash}\t${figures(limit)}${limit.source === 'default' ? '\t(default)' : ''}`
+}
+
+interface SetOptions {
+  plan?: PlanName
+  quota?: number
+  windowMs?: number
+  json?: boolean
+}
+
+function requested(options: SetOptions): RateLimit {
+  if (options.plan !== undefined && (options.quota !== undefined || options.windowMs !== undefined)) {
+    throw new StoreAdminError('invalid', 'give --plan, or --quota (and --window-ms), not both')
+  }
+  if (options.plan !== undefined) return PLANS[options.plan]
+  if (options.quota === undefined) throw new StoreAdminError('invalid', 'give --plan or --quota')
+  return { quota: options.quota, windowMs: options.windowMs ?? WINDOW_MS }
 }
 
 export function registerLimitCommands(program: Command): void {
@@ -20,39 +44,47 @@ export function registerLimitCommands(program: Command): void {
 
   limitsCommand
     .command('set <hash>')
-    .description('limit a store to QUOTA requests per window, shared by all its API accounts')
-    .requiredOption('--quota <n>', 'requests per window (BigCommerce: 150, or 450 on Pro)', wholeNumber)
-    .option('--window-ms <ms>', 'window length in milliseconds', wholeNumber, 30_000)
+    .description('give a store a quota of its own, shared by all its API accounts: a plan, or custom figures')
+    .addOption(new Option('--plan <name>', 'a BigCommerce plan: standard and plus 150, pro and enterprise 450 per 30 s; unlimited').choices(PLAN_NAMES))
+    .option('--quota <n>', 'requests per window', wholeNumber)
+    .option('--window-ms <ms>', `window length in milliseconds (default ${WINDOW_MS})`, wholeNumber)
     .addOption(jsonOption())
-    .action((hash: string, options: { quota: number; windowMs: number; json?: boolean }) =>
-      withDatabase(async (db) => {
-        const limit = await limits.setRateLimit(db, hash, { quota: options.quota, windowMs: options.windowMs })
-        print(options.json ? JSON.stringify(limit) : describe(limit))
-      }),
-    )
+    .action((hash: string, options: SetOptions) => {
+      const limit = requested(options)
+      return withDatabase(async (db) => {
+        const set = await limits.setRateLimit(db, hash, limit)
+        print(options.json ? JSON.stringify(set) : describe(set))
+      })
+    })
 
   limitsCommand
     .command('show [hash]')
-    .description("a store's quota, or every limited store")
+    .description("the quota a store's requests are counted against; without a hash, every store with its own, and the default")
     .addOption(jsonOption())
     .action((hash: string | undefined, options: { json?: boolean }) =>
-      withDatabase(async (db) => {
-        const list = hash === undefined ? await limits.listRateLimits(db) : [await limits.getRateLimit(db, hash)]
-        if (options.json) {
-          print(JSON.stringify(hash === undefined ? list : list[0]))
+      withDatabase(async (db, config) => {
+        if (hash !== undefined) {
+          const limit = await limits.getRateLimit(db, hash, config.defaultRateLimit)
+          print(options.json ? JSON.stringify(limit) : describe(limit))
           return
         }
-        if (list.length === 0) print('no store has a quota')
+        const list = await limits.listRateLimits(db)
+        if (options.json) {
+          print(JSON.stringify(list))
+          return
+        }
         for (const limit of list) print(describe(limit))
+        print(`every other store\t${formatRateLimit(config.defaultRateLimit)}\t(DEFAULT_RATE_LIMIT)`)
       }),
     )
 
   limitsCommand
-    .command('off <hash>')
-    .description("lift a store's quota")
+    .command('clear <hash>')
+    .alias('off')
+    .description("drop a store's own quota: it has the default (DEFAULT_RATE_LIMIT) again")
     .action((hash: string) =>
-      withDatabase(async (db) => {
-        print(describe(await limits.clearRateLimit(db, hash)))
+      withDatabase(async (db, config) => {
+        print(describe(await limits.clearRateLimit(db, hash, config.defaultRateLimit)))
       }),
     )
 }

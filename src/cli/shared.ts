@@ -1,5 +1,5 @@
 import { Option } from 'commander'
-import { loadConfig } from '../core/config.js'
+import { loadConfig, type Config } from '../core/config.js'
 import { ensureReachable, openDatabase } from '../db/connect.js'
 import { migrateToLatest, migrationsCurrent } from '../db/migrate.js'
 
@@ -34,7 +34,7 @@ export type Db = ReturnType<typeof openDatabase>['db']
  * unless MIGRATE_ON_START=false, bring it up to date as `serve` would. With MIGRATE_ON_START=false
  * they refuse to touch an unmigrated one: migrations are then the release's `clientele migrate`.
  */
-export async function withDatabase(work: (db: Db) => Promise<void>, options: { migrate?: boolean } = {}): Promise<void> {
+export async function withDatabase(work: (db: Db, config: Config) => Promise<void>, options: { migrate?: boolean } = {}): Promise<void> {
   const config = loadConfig()
   const handle = openDatabase(config.databaseUrl, { create: options.migrate === true, poolSize: 2, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) })
   const { db, schema, description } = handle
@@ -44,7 +44,7 @@ export async function withDatabase(work: (db: Db) => Promise<void>, options: { m
     else if (!(await migrationsCurrent(db, schema))) {
       throw new Error(`the database ${description} has migrations pending: run \`clientele migrate\` (MIGRATE_ON_START=false)`)
     }
-    await work(db)
+    await work(db, config)
   } finally {
     await db.destroy()
   }

@@ -1,4 +1,5 @@
 import { DEFAULT_SQLITE_FILE } from '../db/connect.js'
+import { DEFAULT_PLAN, parseRateLimit, PLANS, type RateLimit } from './rate-limit-plans.js'
 
 // The process configuration, read from the environment by the entry points only (src/server.ts,
 // src/cli/); the app itself takes options and never reads the environment.
@@ -29,6 +30,8 @@ export interface Config {
   devStore: boolean
   /** CLIENTELE_DEV_TOKEN: the dev store's token, chosen instead of a random one (for CI scripts) */
   devToken?: string
+  /** DEFAULT_RATE_LIMIT: the quota of every store without one of its own (`150/30s`, `pro`, `unlimited`) */
+  defaultRateLimit: RateLimit
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -48,6 +51,16 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['1', 'true', 'yes'].includes(text.toLowerCase())) return true
   if (['0', 'false', 'no'].includes(text.toLowerCase())) return false
   throw new Error(`${name} must be true or false, not "${text}"`)
+}
+
+function rateLimit(env: NodeJS.ProcessEnv, name: string): RateLimit {
+  const text = env[name]
+  if (text === undefined || text === '') return PLANS[DEFAULT_PLAN]
+  try {
+    return parseRateLimit(text)
+  } catch (error) {
+    throw new Error(`${name}: ${(error as Error).message}`)
+  }
 }
 
 function logLevel(text: string): string {
@@ -79,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMs: integer(env, 'LOGIN_FAILURE_WINDOW_MS', 300_000),
     },
     devStore: flag(env, 'CLIENTELE_DEV_STORE', true),
+    defaultRateLimit: rateLimit(env, 'DEFAULT_RATE_LIMIT'),
   }
   if (env.CLIENTELE_DEV_TOKEN) config.devToken = env.CLIENTELE_DEV_TOKEN
   if (env.ADMIN_TOKEN) config.adminToken = env.ADMIN_TOKEN

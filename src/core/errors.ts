@@ -46,6 +46,7 @@ export const TITLES = {
   tooManyItems: 'The maximum number of items allowed in the array is 10',
   bodyTooLarge: 'Request body is too large',
   unsupportedMediaType: 'Unsupported Media Type',
+  notAcceptable: 'Not Acceptable',
   invalidData: 'JSON data is missing or invalid',
   createCustomersFailed: 'Create customers failed.',
   updateCustomersFailed: 'Update customers failed.',
@@ -71,6 +72,8 @@ export const tooManyItems = (max: number) =>
   new ApiError(413, `The maximum number of items allowed in the array is ${max}`)
 export const bodyTooLarge = (limitBytes: number) =>
   new ApiError(413, TITLES.bodyTooLarge, {}, `The request body exceeds the limit of ${limitBytes} bytes.`)
+export const notAcceptable = (accept: string) =>
+  new ApiError(406, TITLES.notAcceptable, {}, `Accept "${accept}" excludes the only type this API answers in; send "application/json".`)
 export const unsupportedMediaType = (contentType: string | undefined) =>
   new ApiError(
     415,

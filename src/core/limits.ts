@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { CounterStore } from './counter-store.js'
 import { tooManyRequests } from './errors.js'
+import { PLANS, type RateLimit } from './rate-limit-plans.js'
 
 // BigCommerce's limits (BEHAVIOUR 10, docs/COMPATIBILITY.md "Limits"), as two onRequest hooks
 // that run after auth, before the body is read, so a refused request never reaches a handler:
-//   1. the store's request quota, when it has one: every response carries the four
-//      X-Rate-Limit-* headers; past the quota, 429 with X-Retry-After;
+//   1. the store's request quota (its own, else the deployment's default): every response
+//      carries the four X-Rate-Limit-* headers; past the quota, 429 with X-Retry-After. An
+//      unlimited quota is announced the same way and never counted;
 //   2. the route's concurrency cap (`config: { concurrency: 3 }`): one request more than the
 //      cap in flight for the store is a 429; the slot is given back when the response ends.
 // Counts live in the app's CounterStore: in memory, or in Redis shared by every node.
@@ -50,19 +52,33 @@ async function orLetThrough<T>(req: FastifyRequest, work: () => Promise<T>): Pro
   }
 }
 
-async function enforceQuota(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const limit = req.auth.rateLimit
-  if (!limit) return
-  // The window length is part of the key: a changed window starts a fresh count.
-  const counted = await orLetThrough(req, () => this.counters.hit(`quota:${req.auth.storeHash}:${limit.windowMs}`, limit.windowMs))
-  if (!counted) return
+export interface LimitsOptions {
+  /** the quota of a store that has none of its own (DEFAULT_RATE_LIMIT); unlimited when not given */
+  defaultRateLimit?: RateLimit
+}
+
+function announce(reply: FastifyReply, limit: RateLimit, resetMs: number, left: number): void {
   reply.header(RATE_LIMIT_HEADERS.window, limit.windowMs)
-  reply.header(RATE_LIMIT_HEADERS.reset, counted.resetMs)
+  reply.header(RATE_LIMIT_HEADERS.reset, resetMs)
   reply.header(RATE_LIMIT_HEADERS.quota, limit.quota)
-  reply.header(RATE_LIMIT_HEADERS.left, Math.max(0, limit.quota - counted.count))
-  if (counted.count > limit.quota) {
-    reply.header(RATE_LIMIT_HEADERS.retryAfter, Math.max(1, Math.ceil(counted.resetMs / 1000)))
-    throw tooManyRequests()
+  reply.header(RATE_LIMIT_HEADERS.left, Math.max(0, left))
+}
+
+function quotaHook(defaultLimit: RateLimit) {
+  return async function enforceQuota(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const limit = req.auth.rateLimit ?? defaultLimit
+    // Nothing to count: a window that turns over with the clock, a quota never spent.
+    const uncounted = () => announce(reply, limit, limit.windowMs - (this.clock().getTime() % limit.windowMs), limit.quota)
+    if (limit.unlimited) return uncounted()
+    // The window length is part of the key: a changed window starts a fresh count.
+    const counted = await orLetThrough(req, () => this.counters.hit(`quota:${req.auth.storeHash}:${limit.windowMs}`, limit.windowMs))
+    // Counters out of reach let the request through, still with the headers clients pace by.
+    if (!counted) return uncounted()
+    announce(reply, limit, counted.resetMs, limit.quota - counted.count)
+    if (counted.count > limit.quota) {
+      reply.header(RATE_LIMIT_HEADERS.retryAfter, Math.max(1, Math.ceil(counted.resetMs / 1000)))
+      throw tooManyRequests()
+    }
   }
 }
 
@@ -80,9 +96,9 @@ async function enforceConcurrency(this: FastifyInstance, req: FastifyRequest, re
 }
 
 /** Adds the limit hooks to the routes of the scope it is registered in, after auth's. */
-export default fp(
-  async (app) => {
-    app.addHook('onRequest', enforceQuota)
+export default fp<LimitsOptions>(
+  async (app, options) => {
+    app.addHook('onRequest', quotaHook(options.defaultRateLimit ?? PLANS.unlimited))
     app.addHook('onRequest', enforceConcurrency)
   },
   { name: 'clientele-limits', dependencies: ['clientele-auth'] },

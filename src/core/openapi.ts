@@ -30,7 +30,7 @@ export default fp(
   { name: 'clientele-openapi' },
 )
 
-const ERROR_STATUSES = [400, 401, 403, 404, 405, 409, 413, 415, 422, 429] as const
+const ERROR_STATUSES = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 429] as const
 
 /** onRoute hook: every API route documents (and serialises) the error envelope for each error status. */
 export function withErrorResponses(route: RouteOptions): void {

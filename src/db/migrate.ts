@@ -5,6 +5,7 @@ import * as customerSubresources from './migrations/2026_11_23_0004_customer_sub
 import * as channelsAndLogins from './migrations/2026_11_23_0005_channels_and_logins.js'
 import * as rateLimits from './migrations/2026_11_23_0006_rate_limits.js'
 import * as metafieldResourceIndex from './migrations/2026_11_23_0007_metafield_resource_index.js'
+import * as rateLimitPlans from './migrations/2026_12_03_0008_rate_limit_plans.js'
 
 // Migrations are listed here, in order, rather than read from a folder at run time: the list is
 // checked by the compiler and works the same from source and from any bundle.
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0005_channels_and_logins': channelsAndLogins,
   '2026_11_23_0006_rate_limits': rateLimits,
   '2026_11_23_0007_metafield_resource_index': metafieldResourceIndex,
+  '2026_12_03_0008_rate_limit_plans': rateLimitPlans,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

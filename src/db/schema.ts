@@ -224,11 +224,13 @@ export interface StoredInstrumentTable {
   date_created: WriteOnce<string>
 }
 
-/** A store's request quota (docs/COMPATIBILITY.md "Limits"); a store without a row is not limited. */
+/** A store's own request quota (docs/COMPATIBILITY.md "Limits"); a store without a row has the deployment's default. */
 export interface RateLimitTable {
   store_id: WriteOnce<number>
   quota: number
   window_ms: number
+  /** one of core/rate-limit-plans.ts's PLAN_NAMES, or null for a custom quota */
+  plan: string | null
   date_modified: string
 }
 

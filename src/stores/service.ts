@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
+import { rateLimitOf, type RateLimit } from '../core/rate-limit-plans.js'
 import { ALL_SCOPES } from '../core/scopes.js'
 import { isUniqueViolation } from '../db/dialect.js'
 import { STORE_DATA_TABLES, type Database } from '../db/schema.js'
-import type { RateLimit } from './rate-limits.js'
 import { hashToken, randomKey } from './tokens.js'
 
 // Stores and their API accounts: what the CLI and the admin API manage. Errors here are plain
@@ -41,7 +41,7 @@ export interface TokenOwner {
   storeId: number
   storeHash: string
   scopes: Set<string>
-  /** the store's request quota, or null when the store is not limited */
+  /** the store's own request quota, or null: the deployment's default applies */
   rateLimit: RateLimit | null
 }
 
@@ -177,7 +177,7 @@ export async function findTokenOwner(db: Kysely<Database>, token: string): Promi
     // The store's quota comes with the token, in the same query: a limited store costs no extra round trip.
     .leftJoin('rate_limits', 'rate_limits.store_id', 'stores.id')
     .select(['api_accounts.id', 'api_accounts.client_id', 'api_accounts.scopes', 'stores.id as store_id', 'stores.hash'])
-    .select(['rate_limits.quota', 'rate_limits.window_ms'])
+    .select(['rate_limits.quota', 'rate_limits.window_ms', 'rate_limits.plan'])
     .where('api_accounts.token_hash', '=', hashToken(token))
     .executeTakeFirst()
   if (!row) return undefined
@@ -187,7 +187,7 @@ export async function findTokenOwner(db: Kysely<Database>, token: string): Promi
     storeId: row.store_id,
     storeHash: row.hash,
     scopes: new Set(row.scopes.split(' ')),
-    rateLimit: row.quota === null || row.window_ms === null ? null : { quota: row.quota, windowMs: row.window_ms },
+    rateLimit: row.quota === null || row.window_ms === null ? null : rateLimitOf({ quota: row.quota, window_ms: row.window_ms, plan: row.plan }),
   }
 }
 
