@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely'
 import adminRoutes from './admin/routes.js'
 import { requireJsonAccepted } from './core/accept.js'
 import auth from './core/auth.js'
-import { clientError } from './core/client-errors.js'
+import { clientError, installGentleClose } from './core/client-errors.js'
 import { MemoryCounterStore, type CounterStore } from './core/counter-store.js'
 import { systemClock, type Clock } from './core/dates.js'
 import { frameworkError, installErrorHandling } from './core/error-handler.js'
@@ -102,6 +102,7 @@ export function buildApp(options: AppOptions) {
   installHttpConventions(app, { maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH })
   installTextGuard(app)
   installSecurityHeaders(app)
+  installGentleClose(app)
   // In memory, windows follow the app's clock (tests move it); Redis keeps its own time.
   const clock = options.clock ?? systemClock
   const defaultRateLimit = options.defaultRateLimit ?? PLANS.unlimited

@@ -6,6 +6,7 @@ import * as channelsAndLogins from './migrations/2026_11_23_0005_channels_and_lo
 import * as rateLimits from './migrations/2026_11_23_0006_rate_limits.js'
 import * as metafieldResourceIndex from './migrations/2026_11_23_0007_metafield_resource_index.js'
 import * as rateLimitPlans from './migrations/2026_12_03_0008_rate_limit_plans.js'
+import * as lowercaseKeysAsText from './migrations/2026_12_03_0009_lowercase_keys_as_text.js'
 
 // Migrations are listed here, in order, rather than read from a folder at run time: the list is
 // checked by the compiler and works the same from source and from any bundle.
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0006_rate_limits': rateLimits,
   '2026_11_23_0007_metafield_resource_index': metafieldResourceIndex,
   '2026_12_03_0008_rate_limit_plans': rateLimitPlans,
+  '2026_12_03_0009_lowercase_keys_as_text': lowercaseKeysAsText,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
