@@ -15,6 +15,7 @@ import { DEFAULT_MAX_JSON_DEPTH } from './core/json-depth.js'
 import limits from './core/limits.js'
 import metrics from './core/metrics.js'
 import openapi, { withErrorResponses } from './core/openapi.js'
+import { installProtocolSwitchHandling } from './core/protocol-switches.js'
 import { PLANS, type RateLimit } from './core/rate-limit-plans.js'
 import { installSecurityHeaders } from './core/security-headers.js'
 import { validatorCompiler } from './core/validation.js'
@@ -70,14 +71,16 @@ export interface ServerTimeouts {
   requestTimeout: number
 }
 
-/** Fastify's timeout options; Node checks request timeouts every `connectionsCheckingInterval`, so it follows the timeout. */
+/** Fastify's timeout and HTTP server options; Node checks request timeouts every `connectionsCheckingInterval`, so it follows the timeout. */
 function timeoutOptions(timeouts: ServerTimeouts | undefined) {
-  if (!timeouts) return {}
+  // Node answers a missing Host itself, outside the envelope; installHttpConventions answers it.
+  const http = { requireHostHeader: false }
+  if (!timeouts) return { http }
   const { connectionTimeout, keepAliveTimeout, requestTimeout } = timeouts
-  const http = requestTimeout > 0
+  const checks = requestTimeout > 0
     ? { headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeout / 4))) }
-    : undefined
-  return { connectionTimeout, keepAliveTimeout, requestTimeout, ...(http ? { http } : {}) }
+    : {}
+  return { connectionTimeout, keepAliveTimeout, requestTimeout, http: { ...http, ...checks } }
 }
 
 export const API_PREFIX = '/stores/:store_hash/v3'
@@ -103,6 +106,7 @@ export function buildApp(options: AppOptions) {
   installTextGuard(app)
   installSecurityHeaders(app)
   installGentleClose(app)
+  installProtocolSwitchHandling(app)
   // In memory, windows follow the app's clock (tests move it); Redis keeps its own time.
   const clock = options.clock ?? systemClock
   const defaultRateLimit = options.defaultRateLimit ?? PLANS.unlimited

@@ -58,6 +58,7 @@ export const TITLES = {
   requestTimeout: 'Request Timeout',
   headersTooLarge: 'Request Header Fields Too Large',
   badRequest: 'Bad Request',
+  expectationFailed: 'Expectation Failed',
 } as const
 
 export const invalidJson = () => new ApiError(400, TITLES.invalidJson, {}, 'Syntax error')
@@ -113,6 +114,9 @@ export const jsonTooDeep = (maxDepth: number) =>
 export const requestTimeout = () => new ApiError(408, TITLES.requestTimeout)
 export const headersTooLarge = () => new ApiError(431, TITLES.headersTooLarge)
 export const badRequest = () => new ApiError(400, TITLES.badRequest)
+export const expectationFailed = (expect: string) =>
+  new ApiError(417, TITLES.expectationFailed, {}, `Expect: ${expect} is not understood; the only expectation is 100-continue.`)
+export const missingHost = () => new ApiError(400, TITLES.badRequest, {}, 'An HTTP/1.1 request needs a Host header.')
 
 // Metafields (docs/COMPATIBILITY.md "Metafields"). A batch item's failure is reported inside a
 // partial-success body as `bulkItemFailed`, keyed by the item's index (or, for DELETE, its id).

@@ -1,5 +1,5 @@
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import { invalidData, invalidJson, jsonTooDeep } from './errors.js'
+import { invalidData, invalidJson, jsonTooDeep, missingHost } from './errors.js'
 import { DEFAULT_MAX_JSON_DEPTH, jsonDeeperThan } from './json-depth.js'
 
 // What real BigCommerce clients send, accepted as BigCommerce accepts it, and one log line per
@@ -17,6 +17,8 @@ export function installHttpConventions(app: FastifyInstance, { maxJsonDepth = DE
   // only a real body is held to "application/json" (else 415).
   app.addHook('onRequest', async (req) => {
     if (req.headers['content-type'] !== undefined && !hasBody(req.headers)) delete req.headers['content-type']
+    // RFC 9112 3.2: an HTTP/1.1 request without Host is a 400.
+    if (req.headers.host === undefined && req.raw.httpVersion === '1.1') throw missingHost()
   })
 
   // Fastify's JSON parser (prototype-poisoning safe) with BigCommerce's 400 for bad syntax, and

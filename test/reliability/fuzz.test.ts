@@ -5,7 +5,8 @@ import { SCOPES } from '../../src/core/scopes.js'
 import { STORE_DATA_TABLES, type Database } from '../../src/db/schema.js'
 import { resetStore } from '../../src/stores/service.js'
 import { BACKENDS, type Backend } from '../helpers/backends.js'
-import { buildTestApp, ERROR_TYPE, type TestApp, type TestStore } from '../helpers/app.js'
+import { buildTestApp, type TestApp, type TestStore } from '../helpers/app.js'
+import { isEnvelope, isObject } from './envelope.js'
 import { fuzzRequest, type FuzzRequest } from './fuzz-requests.js'
 import { closingLine } from './report.js'
 import { apiRoutes, fillPath, routeName, type ApiRoute } from './routes.js'
@@ -34,17 +35,6 @@ async function snapshot(db: Kysely<Database>, storeId: number): Promise<string> 
     }),
   )
   return tables.join('\n--\n')
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/** BigCommerce's error envelope, with this status (or any, for the items of a batch). */
-function isEnvelope(body: unknown, status: number | undefined): boolean {
-  if (!isObject(body)) return false
-  const keysOk = Object.keys(body).every((key) => ['status', 'title', 'type', 'errors', 'detail'].includes(key))
-  const errorsOk = body.errors === undefined || (isObject(body.errors) && Object.values(body.errors).every((v) => typeof v === 'string'))
-  const statusOk = status === undefined ? typeof body.status === 'number' : body.status === status
-  return keysOk && errorsOk && statusOk && typeof body.title === 'string' && body.title !== '' && body.type === ERROR_TYPE && (body.errors !== undefined || typeof body.detail === 'string')
 }
 
 /**
