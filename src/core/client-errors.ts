@@ -115,13 +115,16 @@ export function afterPendingAnswers(socket: Socket, then: (failing: ServerRespon
 /**
  * A request refused before its body was read (over the body limit, bad JSON, unsupported media
  * type) is answered with `Connection: close`: the rest of its body cannot be told from a next
- * request. Node then destroys the socket as soon as the answer is written, resetting the bytes
+ * request; so is any answer on a connection not kept alive (HTTP/1.0) whose body is still
+ * arriving. Node then destroys the socket as soon as the answer is written, resetting the bytes
  * still coming; this closes it after draining them instead.
  */
 export function installGentleClose(app: FastifyInstance): void {
   // onSend, before the answer is written: Node calls destroySoon() the moment it has been.
   app.addHook('onSend', async (req, reply, payload) => {
-    if (!req.raw.complete && reply.getHeader('connection') === 'close') closeGentlyAfter(reply.raw)
+    // Closing: said in the answer, or decided by Node for a request that keeps no connection (HTTP/1.0).
+    const closing = reply.getHeader('connection') === 'close' || !reply.raw.shouldKeepAlive
+    if (!req.raw.complete && closing) closeGentlyAfter(reply.raw)
     return payload
   })
 }
