@@ -1,68 +1,14 @@
 import autocannon from 'autocannon'
-import { createBody, updateBody, type LoadPools } from './fake-customers.js'
-import { loginBody, metafieldsBody, type LoginPool } from './metafield-login-bodies.js'
+import { createBody, updateBody } from './fake-customers.js'
+import { loginBody, metafieldsBody } from './metafield-login-bodies.js'
+import type { BodySpec, LoadResult, LoadSpec, RawResult, Tool } from './load-spec.js'
 import { runWrk, wrkAvailable } from './wrk.js'
 
 // One measurement: N connections, each sending its next request as soon as the previous
 // response arrives (closed loop), for a fixed time. wrk drives the load when it is installed
 // (a C program: it leaves more of the CPU to the server); otherwise autocannon, in this process.
 
-export type Tool = 'wrk' | 'autocannon'
-
-/**
- * What a request body holds: new customers (POST /customers), edits of seeded ones (PUT
- * /customers), new metafields of seeded customers (batch POST /customers/metafields), or a
- * seeded login (POST /customers/validate-credentials).
- */
-export type BodyKind = 'create' | 'update' | 'metafields' | 'login'
-
-/** Request bodies, described as data so both tools can generate them. */
-export interface BodySpec {
-  kind: BodyKind
-  /** items per request (customers or metafields; 1 for a login) */
-  size: number
-  /** customers seeded (ids 1..seeded exist), for updates and metafields */
-  seeded: number
-  pools: LoadPools
-  /** the logins a 'login' body takes in turn */
-  logins: LoginPool
-  /**
-   * Request numbers handed out so far in this database. Every request takes a fresh one, so
-   * created emails never repeat across warm-ups, captures and measurements.
-   */
-  counter: { next: number }
-}
-
-export interface LoadSpec {
-  url: string
-  method: 'GET' | 'POST' | 'PUT'
-  headers: Record<string, string>
-  body?: BodySpec
-}
-
-export interface LoadResult {
-  tool: Tool
-  /** responses received, whatever their status */
-  requests: number
-  seconds: number
-  /** 2xx responses per second: refused requests (429s, errors) do not count as throughput */
-  rps: number
-  /** latency percentiles of 2xx responses (wrk: of all responses), milliseconds */
-  p50: number
-  p99: number
-  /** connection errors and timeouts */
-  errors: number
-  /** responses with a status outside 2xx (wrk: 4xx and 5xx) */
-  non2xx: number
-  /** responses by status code (autocannon only) */
-  statuses?: Record<string, number>
-  /** server process CPU per completed request, milliseconds (PostgreSQL's own processes not included) */
-  cpuMsPerRequest: number
-  /** cores the server process kept busy on average: well under 1 on a shared machine means it waited for CPU */
-  serverCores: number
-}
-
-type RawResult = Omit<LoadResult, 'cpuMsPerRequest' | 'serverCores'>
+export type { BodyKind, BodySpec, LoadResult, LoadSpec, RawResult, Tool } from './load-spec.js'
 
 export function chooseTool(forced: Tool | undefined): Tool {
   return forced ?? (wrkAvailable() ? 'wrk' : 'autocannon')

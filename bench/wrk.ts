@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { LoadPools } from './fake-customers.js'
-import type { BodySpec, LoadResult, LoadSpec } from './load.js'
-
-type RawResult = Omit<LoadResult, 'cpuMsPerRequest' | 'serverCores'>
+import type { BodySpec, LoadSpec, RawResult } from './load-spec.js'
 
 // wrk as the load generator. Its Lua script sets the headers, builds POST and PUT bodies the way
 // bench/fake-customers.ts does (same pools, same formulas), and prints the figures as one JSON

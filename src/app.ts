@@ -33,6 +33,7 @@ import { metafieldRoutes } from './resources/metafields/routes.js'
 import storedInstruments from './resources/stored-instruments/routes.js'
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './resources/validate-credentials/limits.js'
 import validateCredentials from './resources/validate-credentials/routes.js'
+import { findTokenOwner } from './stores/service.js'
 
 export interface AppOptions {
   db: Kysely<Database>
@@ -112,7 +113,8 @@ export function buildApp(options: AppOptions) {
   const defaultRateLimit = options.defaultRateLimit ?? PLANS.unlimited
   app.decorate('counters', options.counters ?? new MemoryCounterStore(() => clock().getTime()))
 
-  app.register(dbPlugin, { db: options.db, clock, closeWithApp: options.closeDatabase ?? false })
+  app.decorate('clock', clock)
+  app.register(dbPlugin, { db: options.db, closeWithApp: options.closeDatabase ?? false })
   app.register(openapi)
   app.register(metrics, { processMetrics: options.processMetrics ?? false })
   app.register(health, options.databaseSchema ? { databaseSchema: options.databaseSchema } : {})
@@ -120,7 +122,7 @@ export function buildApp(options: AppOptions) {
   // The BigCommerce API: every resource, under the store prefix, behind X-Auth-Token.
   app.register(async (api) => {
     // Awaited: their hooks must run first, in this order, before the one added below.
-    await api.register(auth)
+    await api.register(auth, { findTokenOwner })
     await api.register(limits, { defaultRateLimit })
     // After the quota hook: a 406 counts against the quota and carries its headers, as any answer.
     api.addHook('onRequest', requireJsonAccepted)

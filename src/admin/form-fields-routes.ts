@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { MAX_INTEGER } from '../db/schema.js'
 import { FIELD_TYPES, FORMS } from '../resources/form-field-values/schemas.js'
-import * as formFields from '../stores/form-fields.js'
+import * as formFields from '../resources/form-field-values/definitions.js'
 import { admin, ADMIN_ERRORS as errors } from './admin-errors.js'
 
 // A store's form field definitions, as the CLI's `form-fields` commands manage them. BigCommerce

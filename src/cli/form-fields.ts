@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { FIELD_TYPES, FORMS } from '../resources/form-field-values/schemas.js'
-import * as formFields from '../stores/form-fields.js'
+import * as formFields from '../resources/form-field-values/definitions.js'
 import { jsonOption, print, printList, withDatabase } from './shared.js'
 
 // `clientele form-fields ...`: the form field definitions BigCommerce keeps in its control panel.

@@ -1,11 +1,29 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { findTokenOwner, type TokenOwner } from '../stores/service.js'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
 import { missingScope, unauthorized } from './errors.js'
+import type { RateLimit } from './rate-limit-plans.js'
 
 // X-Auth-Token authentication for the BigCommerce API routes. Order of checks, each failing
 // before the body is read: no or unknown token 401; a token of another store 403 (BigCommerce
 // answers a wrong store hash with its missing-scope 403); a route's scope missing 403.
+
+/** The account a token belongs to, as every API request resolves it. */
+export interface TokenOwner {
+  accountId: number
+  clientId: string
+  storeId: number
+  storeHash: string
+  scopes: Set<string>
+  /** the store's own request quota, or null: the deployment's default applies */
+  rateLimit: RateLimit | null
+}
+
+export interface AuthOptions {
+  /** resolves a token to its account (src/stores): given by the app, as core sits below stores */
+  findTokenOwner: (db: Kysely<Database>, token: string) => Promise<TokenOwner | undefined>
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,7 +36,7 @@ declare module 'fastify' {
   }
 }
 
-async function authenticate(this: FastifyInstance, req: FastifyRequest): Promise<void> {
+async function authenticate(this: FastifyInstance, findTokenOwner: AuthOptions['findTokenOwner'], req: FastifyRequest): Promise<void> {
   const token = req.headers['x-auth-token']
   if (typeof token !== 'string' || token === '') throw unauthorized()
   const owner = await findTokenOwner(this.db, token)
@@ -34,10 +52,12 @@ async function authenticate(this: FastifyInstance, req: FastifyRequest): Promise
 }
 
 /** Adds the auth hook to every route of the scope it is registered in. */
-export default fp(
-  async (app) => {
+export default fp<AuthOptions>(
+  async (app, options) => {
     app.decorateRequest('auth', null as unknown as TokenOwner)
-    app.addHook('onRequest', authenticate)
+    app.addHook('onRequest', function (req) {
+      return authenticate.call(this, options.findTokenOwner, req)
+    })
   },
   { name: 'clientele-auth', dependencies: ['clientele-db'] },
 )

@@ -4,6 +4,13 @@
 
 export type Clock = () => Date
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** the time source for timestamps (buildApp decorates it); tests substitute their own */
+    clock: Clock
+  }
+}
+
 export const systemClock: Clock = () => new Date()
 
 export function formatTimestamp(date: Date): string {

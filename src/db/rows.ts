@@ -7,3 +7,15 @@
 export function sortedById<T extends { id: number }>(rows: T[]): T[] {
   return rows.sort((a, b) => a.id - b.id)
 }
+
+/** Rows grouped by their owner's id, in row order. */
+export function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>()
+  for (const row of rows) {
+    const k = key(row)
+    const group = groups.get(k)
+    if (group) group.push(row)
+    else groups.set(k, [row])
+  }
+  return groups
+}

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
-import { rateLimitOf, type RateLimit } from '../core/rate-limit-plans.js'
+import type { TokenOwner } from '../core/auth.js'
+import { rateLimitOf } from '../core/rate-limit-plans.js'
 import { ALL_SCOPES } from '../core/scopes.js'
 import { isUniqueViolation } from '../db/dialect.js'
 import { STORE_DATA_TABLES, type Database } from '../db/schema.js'
@@ -32,17 +33,6 @@ export interface ApiAccount {
 export interface CreatedAccount extends ApiAccount {
   /** shown once, at creation */
   access_token: string
-}
-
-/** The account a token belongs to, as every API request resolves it. */
-export interface TokenOwner {
-  accountId: number
-  clientId: string
-  storeId: number
-  storeHash: string
-  scopes: Set<string>
-  /** the store's own request quota, or null: the deployment's default applies */
-  rateLimit: RateLimit | null
 }
 
 const HASH = /^[a-z0-9][a-z0-9_-]{0,63}$/i

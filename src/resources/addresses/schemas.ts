@@ -3,7 +3,7 @@ import { filterProperties, type FilterFields } from '../../core/filters.js'
 import { PageQuery } from '../../core/pagination.js'
 import { BatchResponse, IdInQuery, ListResponse } from '../../core/schemas.js'
 import { MAX_INTEGER } from '../../db/schema.js'
-import { AddressFormFieldValue, FormFieldInput } from '../form-field-values/schemas.js'
+import { AddressFormFieldValue, FormFieldInput } from '../form-field-values/index.js'
 
 // Address shapes as customers.v3.yml documents them (address_Full, address_Post, address_Put,
 // customerAddresses_CustomerPost), with the spec's lengths. The spec sets none for address1 and

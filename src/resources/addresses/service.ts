@@ -3,11 +3,10 @@ import { conflict, invalidData } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { addToCounter } from '../../db/counters.js'
 import { isUniqueViolation } from '../../db/dialect.js'
+import { existingIds } from '../../db/existing.js'
+import { groupBy } from '../../db/rows.js'
 import type { CustomerAddressTable, Database } from '../../db/schema.js'
-import { findCustomers } from '../customers/queries.js'
-import { groupBy, toFormFieldValue, valuesOfAddresses } from '../form-field-values/queries.js'
-import type { AddressFormFieldValue } from '../form-field-values/schemas.js'
-import { checkFormFields, saveFormFieldValues } from '../form-field-values/writes.js'
+import { checkFormFields, saveFormFieldValues, toFormFieldValue, valuesOfAddresses, type AddressFormFieldValue } from '../form-field-values/index.js'
 import { countryName } from './countries.js'
 import * as q from './queries.js'
 import { ADDRESS_PROBLEMS, fingerprint, normaliseAddress, type AddressFields } from './rules.js'
@@ -66,7 +65,7 @@ export async function listAddresses(
 
 export async function createAddresses(db: Kysely<Database>, now: Date, storeId: number, items: AddressCreate[]): Promise<Address[]> {
   const rows = await db.transaction().execute(async (trx) => {
-    const known = new Set((await findCustomers(trx, storeId, items.map((item) => item.customer_id))).map((row) => row.id))
+    const known = await existingIds(trx, 'customers', storeId, items.map((item) => item.customer_id))
     items.forEach((item, i) => {
       if (!known.has(item.customer_id)) throw invalidData({ [`${i}.customer_id`]: ADDRESS_PROBLEMS.unknownCustomer })
     })

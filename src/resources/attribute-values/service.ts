@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely'
 import { invalidData } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { addToCounter } from '../../db/counters.js'
+import { existingIds } from '../../db/existing.js'
 import type { Database } from '../../db/schema.js'
-import { findCustomers } from '../customers/queries.js'
 import * as q from './queries.js'
 import type { AttributeValue, AttributeValueUpsert, ListAttributeValuesQuery } from './schemas.js'
 import { upsertValues } from './writes.js'
@@ -43,7 +43,7 @@ export async function listAttributeValues(
 /** Upserts 1-10 values, all or nothing; answers them in input order. */
 export async function upsertAttributeValues(db: Kysely<Database>, now: Date, storeId: number, items: AttributeValueUpsert[]): Promise<AttributeValue[]> {
   const rows = await db.transaction().execute(async (trx) => {
-    const known = new Set((await findCustomers(trx, storeId, items.map((item) => item.customer_id))).map((row) => row.id))
+    const known = await existingIds(trx, 'customers', storeId, items.map((item) => item.customer_id))
     items.forEach((item, i) => {
       if (!known.has(item.customer_id)) throw invalidData({ [`${i}.customer_id`]: UNKNOWN_CUSTOMER })
     })

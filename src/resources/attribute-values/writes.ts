@@ -4,7 +4,7 @@ import type { RuleFailure } from '../../core/errors.js'
 import { isDecimalNumber, isIsoDateOrDateTime } from '../../core/value-formats.js'
 import { addToCounter } from '../../db/counters.js'
 import type { Database } from '../../db/schema.js'
-import { attributesOf, type AttributeRow } from '../attributes/queries.js'
+import { attributesOf, type AttributeRow } from '../attributes/index.js'
 import * as q from './queries.js'
 
 // Writing attribute values, wherever they arrive: PUT /customers/attribute-values (seed 004) and

@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.js'
-import { addressesOfCustomers } from '../addresses/queries.js'
-import type { Address } from '../addresses/schemas.js'
-import { toAddress } from '../addresses/service.js'
-import { valuesOfCustomers as attributeValuesOf } from '../attribute-values/queries.js'
-import type { AttributeValue } from '../attribute-values/schemas.js'
-import { toAttributeValue } from '../attribute-values/service.js'
-import { groupBy, toFormFieldValue, valuesOfCustomers as formFieldValuesOf, valuesOfCustomersAddresses } from '../form-field-values/queries.js'
-import type { AddressFormFieldValue, CustomerFormFieldValue } from '../form-field-values/schemas.js'
+import { groupBy } from '../../db/rows.js'
+import { addressesOfCustomers, toAddress, type Address } from '../addresses/index.js'
+import { toAttributeValue, valuesOfCustomers as attributeValuesOf, type AttributeValue } from '../attribute-values/index.js'
+import {
+  toFormFieldValue,
+  valuesOfCustomers as formFieldValuesOf,
+  valuesOfCustomersAddresses,
+  type AddressFormFieldValue,
+  type CustomerFormFieldValue,
+} from '../form-field-values/index.js'
 
 // `include=addresses,attributes,formfields` on GET /customers: the sub-resources of every
 // customer of the page, one query per kind whatever the page size (never one per customer):

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
 import { createCustomersFailed, updateCustomersFailed } from '../../core/errors.js'
 import type { Database } from '../../db/schema.js'
-import { insertNewAddresses } from '../addresses/writes.js'
-import { upsertValues } from '../attribute-values/writes.js'
-import { checkFormFields, saveFormFieldValues, type FormFieldEntry } from '../form-field-values/writes.js'
+import { insertNewAddresses } from '../addresses/index.js'
+import { upsertValues } from '../attribute-values/index.js'
+import { checkFormFields, saveFormFieldValues, type FormFieldEntry } from '../form-field-values/index.js'
 import type { CustomerCreate, CustomerUpdate } from './schemas.js'
 
 // Sub-resources sent inside customers, under the rules of their own resources, in the customer's

@@ -3,9 +3,9 @@ import { filterProperties, type FilterFields } from '../../core/filters.js'
 import { CursorQuery, PageQuery } from '../../core/pagination.js'
 import { BatchResponse, IdInQuery, ListResponse } from '../../core/schemas.js'
 import { MAX_INTEGER } from '../../db/schema.js'
-import { Address, NestedAddressCreate } from '../addresses/schemas.js'
-import { AttributeValue, NestedAttributeValue } from '../attribute-values/schemas.js'
-import { CustomerFormFieldValue, FormFieldInput } from '../form-field-values/schemas.js'
+import { Address, NestedAddressCreate } from '../addresses/index.js'
+import { AttributeValue, NestedAttributeValue } from '../attribute-values/index.js'
+import { CustomerFormFieldValue, FormFieldInput } from '../form-field-values/index.js'
 
 // Customer shapes as BigCommerce documents them (customers.v3.yml customer_Full / _Post / _Put),
 // with the lengths of the spec. Response key order is the order real responses use.

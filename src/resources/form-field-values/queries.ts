@@ -67,15 +67,3 @@ export function toFormFieldValue(row: ValueRow): FormFieldValue {
     ? ({ customer_id: row.customer_id, name: row.name, value } satisfies CustomerFormFieldValue)
     : ({ address_id: row.address_id!, name: row.name, value } satisfies AddressFormFieldValue)
 }
-
-/** Rows grouped by their owner's id, in row order. */
-export function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>()
-  for (const row of rows) {
-    const k = key(row)
-    const group = groups.get(k)
-    if (group) group.push(row)
-    else groups.set(k, [row])
-  }
-  return groups
-}

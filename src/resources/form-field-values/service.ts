@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
 import { invalidData } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
+import { existingIds } from '../../db/existing.js'
+import { groupBy } from '../../db/rows.js'
 import type { Database } from '../../db/schema.js'
-import { findAddresses } from '../addresses/queries.js'
-import { findCustomers } from '../customers/queries.js'
 import * as q from './queries.js'
 import {
   FORM_FIELD_VALUE_FILTERS,
@@ -59,8 +59,8 @@ function ownerOf(item: FormFieldValueUpsert, index: number): Owned {
 /** Checks that every owner exists in the store; a missing one is a 422 on its item's id. */
 async function checkOwners(db: Kysely<Database>, storeId: number, owned: Owned[]): Promise<void> {
   const ids = (form: Form) => owned.filter((o) => o.form === form).map((o) => o.ownerId)
-  const [customers, addresses] = await Promise.all([findCustomers(db, storeId, ids('customer')), findAddresses(db, storeId, ids('address'))])
-  const known = { customer: new Set(customers.map((c) => c.id)), address: new Set(addresses.map((a) => a.id)) }
+  const [customer, address] = await Promise.all([existingIds(db, 'customers', storeId, ids('customer')), existingIds(db, 'customer_addresses', storeId, ids('address'))])
+  const known = { customer, address }
   for (const o of owned) {
     if (known[o.form].has(o.ownerId)) continue
     throw o.form === 'customer'
@@ -81,7 +81,7 @@ export async function upsertFormFieldValues(
   await db.transaction().execute(async (trx) => {
     await checkOwners(trx, storeId, owned)
     for (const form of ['customer', 'address'] as const) {
-      const owners = [...q.groupBy(owned.filter((o) => o.form === form), (o) => o.ownerId).entries()]
+      const owners = [...groupBy(owned.filter((o) => o.form === form), (o) => o.ownerId).entries()]
       const entries: FormFieldEntry[] = owners.map(([, group]) => ({
         values: group.map((o) => ({ input: { name: o.item.name, value: o.item.value }, at: `${o.index}` })),
       }))

@@ -1,9 +1,9 @@
 import type { SelectQueryBuilder } from 'kysely'
 import { metafieldNotOwned, type ApiError } from '../../core/errors.js'
 import { SCOPES } from '../../core/scopes.js'
+import type { TokenOwner } from '../../core/auth.js'
 import type { Database } from '../../db/schema.js'
-import type { TokenOwner } from '../../stores/service.js'
-import type { MetafieldRow } from './queries.js'
+import type { MetafieldRow } from './rows.js'
 import type { MetafieldChanges } from './schemas.js'
 
 // Who may see and change a metafield (DECISIONS 13, 19; docs/COMPATIBILITY.md "Metafields"):

@@ -1,14 +1,14 @@
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
+import type { Kysely, Updateable } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
 import { addToCounter } from '../../db/counters.js'
 import { type Database, type MetafieldTable } from '../../db/schema.js'
 import { visibleTo, type MetafieldAccount } from './permissions.js'
 import type { ParentTable } from './resource.js'
+import type { MetafieldRow, NewMetafieldRow } from './rows.js'
 import { METAFIELD_FILTERS } from './schemas.js'
 import { possibleIds } from '../../db/ids.js'
 
-export type MetafieldRow = Selectable<MetafieldTable>
-export type NewMetafieldRow = Insertable<MetafieldTable>
+export type { MetafieldRow, NewMetafieldRow } from './rows.js'
 
 /** Where a list looks: one resource type, and one resource of it or all of them. */
 export interface ListScope {

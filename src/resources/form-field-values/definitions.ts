@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely'
-import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
-import { reserveIds } from '../db/counters.js'
-import { type Database } from '../db/schema.js'
-import { toDefinition } from '../resources/form-field-values/fields.js'
-import { FIELD_TYPES, FORMS, TYPES_WITH_OPTIONS, type FieldType, type Form } from '../resources/form-field-values/schemas.js'
-import { StoreAdminError, storeId } from './service.js'
-import { isPossibleId } from '../db/ids.js'
+import { formatTimestamp, systemClock, type Clock } from '../../core/dates.js'
+import { reserveIds } from '../../db/counters.js'
+import { isPossibleId } from '../../db/ids.js'
+import { type Database } from '../../db/schema.js'
+import { StoreAdminError, storeId } from '../../stores/service.js'
+import { toDefinition } from './fields.js'
+import { FIELD_TYPES, FORMS, TYPES_WITH_OPTIONS, type FieldType, type Form } from './schemas.js'
 
 // Form field definitions: BigCommerce keeps them in its control panel, Clientele in the admin API
 // and the CLI (`clientele form-fields ...`). A field belongs to the account sign-up form

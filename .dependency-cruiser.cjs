@@ -1,0 +1,69 @@
+// The architecture as rules (docs/ARCHITECTURE.md, "Layers"): `npm run lint:deps` fails when an
+// import points the wrong way. From the bottom: db, core, stores, resources; admin, cli, app and
+// server sit on top and nothing below imports them. A resource reaches another only through that
+// resource's public face, its index.ts. No cycles anywhere, tests and benchmarks included.
+
+const LAYERS = '^src/(db|core|stores|resources)/'
+const TOP = ['^src/(admin|cli)/', '^src/(app|server)\\.ts$']
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      comment: 'A cycle makes two modules one: neither can be read, tested or moved without the other.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'db-is-the-bottom',
+      comment: 'src/db imports nothing of ours but itself.',
+      severity: 'error',
+      from: { path: '^src/db/' },
+      to: { path: '^src/', pathNot: '^src/db/' },
+    },
+    {
+      name: 'core-on-db',
+      comment: 'src/core imports src/db only.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: ['^src/core/', '^src/db/'] },
+    },
+    {
+      name: 'stores-on-core-and-db',
+      comment: 'src/stores imports src/core and src/db only.',
+      severity: 'error',
+      from: { path: '^src/stores/' },
+      to: { path: '^src/', pathNot: ['^src/stores/', '^src/core/', '^src/db/'] },
+    },
+    {
+      name: 'resources-on-lower-layers',
+      comment: 'A resource imports core, db, stores, and other resources through their index.ts only.',
+      severity: 'error',
+      from: { path: '^src/resources/([^/]+)/' },
+      to: { path: '^src/', pathNot: ['^src/(core|db|stores)/', '^src/resources/$1/', '^src/resources/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'nothing-below-imports-the-top',
+      comment: 'The admin API, the CLI and the entry points are built from the layers, never the other way.',
+      severity: 'error',
+      from: { path: LAYERS },
+      to: { path: TOP },
+    },
+    {
+      name: 'no-orphan-source',
+      comment: 'A module of src/ that nothing imports is dead code (entry points aside).',
+      severity: 'error',
+      from: { orphan: true, path: '^src/', pathNot: ['^src/(server|app)\\.ts$', '^src/cli/main\\.ts$', '\\.d\\.ts$'] },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+}
