@@ -4,7 +4,7 @@ import { reserveIds } from '../../db/counters.js'
 import { isPossibleId } from '../../db/ids.js'
 import { type Database } from '../../db/schema.js'
 import { StoreAdminError, storeId } from '../../stores/service.js'
-import { toDefinition } from './fields.js'
+import { toDefinition, type FieldDefinition } from './fields.js'
 import { FIELD_TYPES, FORMS, TYPES_WITH_OPTIONS, type FieldType, type Form } from './schemas.js'
 
 // Form field definitions: BigCommerce keeps them in its control panel, Clientele in the admin API
@@ -12,14 +12,8 @@ import { FIELD_TYPES, FORMS, TYPES_WITH_OPTIONS, type FieldType, type Form } fro
 // (`customer`) or the address form (`address`); the API writes and reads its values by name.
 // A definition does not change: delete it (which deletes its values) and create it again.
 
-export interface FormFieldDefinition {
-  id: number
-  form: Form
-  name: string
-  type: FieldType
-  /** picklist, radiobuttons and checkboxes: the choices; null for the other types */
-  options: string[] | null
-  required: boolean
+/** A definition as the admin API and the CLI show it: what the value rules read, and when it was made. */
+export interface FormFieldDefinition extends FieldDefinition {
   date_created: string
 }
 
