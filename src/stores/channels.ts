@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
 import { isUniqueViolation } from '../db/dialect.js'
+import { lockKeys } from '../db/locks.js'
 import { MAX_INTEGER, type Database } from '../db/schema.js'
 import { StoreAdminError } from './service.js'
 import { isPossibleId, possibleIds } from '../db/ids.js'
@@ -88,6 +89,7 @@ export async function deleteChannel(db: Kysely<Database>, storeHash: string, id:
   if (id === DEFAULT_CHANNEL) throw new StoreAdminError('conflict', 'channel 1 is the default channel of every store and cannot be deleted')
   const storeId = await storeIdByHash(db, storeHash)
   await db.transaction().execute(async (trx) => {
+    await lockChannelMembership(trx, storeId, 'exclusive')
     const users = await customersUsing(trx, storeId, id)
     if (users > 0) {
       throw new StoreAdminError('conflict', `channel ${id} is used by ${users} customer(s) (origin_channel_id or channel_ids); change them first`)
@@ -116,6 +118,17 @@ async function customersUsing(db: Kysely<Database>, storeId: number, id: number)
     )
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/**
+ * Customer writers that name channels hold this lock shared from their check that the channels
+ * exist until they commit; a channel deletion holds it exclusive from its count of the channel's
+ * customers until it commits. So a customer never ends up in a channel deleted meanwhile
+ * (channel_ids is a JSON column, which no foreign key can guard), and customer writers do not
+ * wait for each other.
+ */
+export async function lockChannelMembership(trx: Transaction<Database>, storeId: number, mode: 'shared' | 'exclusive'): Promise<void> {
+  await lockKeys(trx, storeId, ['channel-membership'], mode)
 }
 
 /** Which of these channel ids exist in the store. */

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { ApiError } from '../../core/errors.js'
 import type { Database } from '../../db/schema.js'
-import { existingChannels, globalLoginsAllowed } from '../../stores/channels.js'
+import { existingChannels, globalLoginsAllowed, lockChannelMembership } from '../../stores/channels.js'
 
 // A customer's channels (BEHAVIOUR 3.2, 3.10): `channel_ids` and `origin_channel_id` name
 // channels of the store (an empty list is already refused by the schema), and a customer created
@@ -12,16 +12,21 @@ interface ChannelFields {
   origin_channel_id?: number
 }
 
-/** Refuses the first item naming a channel the store does not have: 422 on `<i>.channel_ids` or `<i>.origin_channel_id`. */
+/**
+ * Refuses the first item naming a channel the store does not have: 422 on `<i>.channel_ids` or
+ * `<i>.origin_channel_id`. The channels checked stay until the transaction ends (the membership
+ * lock, stores/channels.ts).
+ */
 export async function checkChannels(
-  db: Kysely<Database>,
+  trx: Transaction<Database>,
   storeId: number,
   items: readonly ChannelFields[],
   failed: (errors: Record<string, string>) => ApiError,
 ): Promise<void> {
   const named = items.flatMap((item) => [...(item.channel_ids ?? []), ...(item.origin_channel_id === undefined ? [] : [item.origin_channel_id])])
   if (named.length === 0) return
-  const existing = await existingChannels(db, storeId, named)
+  await lockChannelMembership(trx, storeId, 'shared')
+  const existing = await existingChannels(trx, storeId, named)
   items.forEach((item, i) => {
     if (item.origin_channel_id !== undefined && !existing.has(item.origin_channel_id)) {
       throw failed({ [`${i}.origin_channel_id`]: `channel ${item.origin_channel_id} does not exist` })

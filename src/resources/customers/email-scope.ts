@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import { createCustomersFailed, updateCustomersFailed, type ApiError } from '../../core/errors.js'
-import { lockKeys } from '../../db/dialect.js'
+import { lockKeys } from '../../db/locks.js'
 import type { Database } from '../../db/schema.js'
 import * as q from './queries.js'
 
@@ -37,7 +37,7 @@ const scopeOf = (row: { channel_ids: string | null }): ChannelScope => (row.chan
  * email (an existing one, or one earlier in the batch), with its email as sent.
  */
 export async function checkEmailScopes(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   storeId: number,
   kind: 'create' | 'update',
   written: readonly { id: number; email: string }[],
