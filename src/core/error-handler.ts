@@ -7,8 +7,17 @@ import {
   invalidJson,
   methodNotAllowed,
   routeNotFound,
+  RuleError,
+  ruleBroken,
   unsupportedMediaType,
 } from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** the title of this route's 422 for a broken rule (a RuleError); invalidData's when unset */
+    ruleTitle?: string
+  }
+}
 
 // The one error path of the app: whatever fails, the client gets BigCommerce's envelope and
 // never a stack trace; an unexpected fault is logged with its request id and answered 500.
@@ -17,6 +26,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const
 
 function toApiError(error: FastifyError, req: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error
+  if (error instanceof RuleError) return ruleBroken(error, req.routeOptions.config.ruleTitle)
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -89,18 +89,25 @@ export const unknownFilters = (names: string[]) =>
   new ApiError(422, `The filter(s): ${names.join(', ')} are not valid filter parameter(s).`)
 export const invalidQueryValue = (name: string, message: string) =>
   new ApiError(422, `Query parameter "${name}" ${message}`)
-export const createCustomersFailed = (errors: Record<string, string>) =>
-  new ApiError(422, TITLES.createCustomersFailed, errors)
-export const updateCustomersFailed = (errors: Record<string, string>) =>
-  new ApiError(422, TITLES.updateCustomersFailed, errors)
 export const internalError = () => new ApiError(500, TITLES.internal)
 
 /**
- * How a batch route reports a rule an item breaks, as `{"<path>": "<what is wrong>"}`: the customer
- * sub-resources use `invalidData` on their own routes and the customers titles when nested in POST
- * or PUT /customers (DECISIONS 2), so their rules take the constructor to throw.
+ * A rule of the domain that a request breaks: `path` is where in the request (`0.addresses.1.city`),
+ * the message what is wrong. Domain code throws it without knowing the route; the error handler
+ * answers it once, as a 422 titled by the route that ran (its `ruleTitle`, else invalidData's):
+ * the customers routes title their nested sub-resources' rules too (DECISIONS 2).
  */
-export type RuleFailure = (errors: Record<string, string>) => ApiError
+export class RuleError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The envelope of a 422 for a broken rule, under the title the route gives its rules. */
+export const ruleBroken = (error: RuleError, title: string = TITLES.invalidData) => new ApiError(422, title, { [error.path]: error.message })
 
 // Limits (docs/COMPATIBILITY.md "Limits"): the title of the spec's own 429 example, for a spent
 // quota and a full concurrency cap alike; a body nested past the limit is refused before parsing.
@@ -125,5 +132,6 @@ export const metafieldExists = (namespace: string, key: string, resource: string
   conflict({ key: `a metafield with namespace "${namespace}" and key "${key}" already exists on this ${resource} for this API account` })
 export const metafieldNotOwned = (field: string, message: string) => new ApiError(403, TITLES.metafieldNotOwned, { [field]: message })
 export const metafieldLimitReached = (message: string) => new ApiError(422, TITLES.metafieldLimitReached, { resource_id: message })
-export const bulkItemFailed = (status: number, key: string, message: string) =>
-  new ApiError(status, TITLES.bulkOperationFailed, { [key]: message })
+/** One failed item of a metafield batch, as the batch's `errors` list shows it. */
+export const bulkItemFailed = (status: number, key: string, message: string): ErrorBody =>
+  ({ status, title: TITLES.bulkOperationFailed, type: ERROR_TYPE, errors: { [key]: message } })

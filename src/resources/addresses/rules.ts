@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Selectable } from 'kysely'
-import type { RuleFailure } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import type { CustomerAddressTable } from '../../db/schema.js'
 import { comparisonKey, findCountry } from './countries.js'
 
@@ -26,23 +26,24 @@ export const ADDRESS_PROBLEMS = {
  * Checks country, state and postal code; returns the address as stored: the country code upper
  * case, the state spelled as ISO 3166-2 spells it. `at` is the item's path in the request.
  */
-export function normaliseAddress(fields: AddressFields, at: string, failed: RuleFailure): AddressFields {
+export function normaliseAddress(fields: AddressFields, at: string): AddressFields {
   const country = findCountry(fields.country_code)
-  if (!country) throw failed({ [`${at}.country_code`]: ADDRESS_PROBLEMS.unknownCountry })
+  if (!country) throw new RuleError(`${at}.country_code`, ADDRESS_PROBLEMS.unknownCountry)
   let state = fields.state_or_province
   if (country.subdivisions.size > 0) {
-    if (state.trim() === '') throw failed({ [`${at}.state_or_province`]: ADDRESS_PROBLEMS.stateRequired(country.name) })
+    if (state.trim() === '') throw new RuleError(`${at}.state_or_province`, ADDRESS_PROBLEMS.stateRequired(country.name))
     const subdivision = country.subdivisions.get(comparisonKey(state))
     if (!subdivision) {
       const byCode = country.subdivisionCodes.get(state.trim().toLowerCase().replace(`${country.code.toLowerCase()}-`, ''))
-      throw failed({
-        [`${at}.state_or_province`]: byCode ? ADDRESS_PROBLEMS.stateIsCode(state, byCode.name) : ADDRESS_PROBLEMS.notASubdivision(country.name),
-      })
+      throw new RuleError(
+        `${at}.state_or_province`,
+        byCode ? ADDRESS_PROBLEMS.stateIsCode(state, byCode.name) : ADDRESS_PROBLEMS.notASubdivision(country.name),
+      )
     }
     state = subdivision.name
   }
   if (country.needsPostalCode && fields.postal_code.trim() === '') {
-    throw failed({ [`${at}.postal_code`]: ADDRESS_PROBLEMS.postalCodeRequired(country.name) })
+    throw new RuleError(`${at}.postal_code`, ADDRESS_PROBLEMS.postalCodeRequired(country.name))
   }
   return { ...fields, country_code: country.code, state_or_province: state }
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Updateable } from 'kysely'
-import { conflict, invalidData } from '../../core/errors.js'
+import { conflict, RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { addToCounter } from '../../db/counters.js'
 import { isUniqueViolation } from '../../db/dialect.js'
@@ -67,9 +67,9 @@ export async function createAddresses(db: Kysely<Database>, now: Date, storeId: 
   const rows = await db.transaction().execute(async (trx) => {
     const known = await existingIds(trx, 'customers', storeId, items.map((item) => item.customer_id))
     items.forEach((item, i) => {
-      if (!known.has(item.customer_id)) throw invalidData({ [`${i}.customer_id`]: ADDRESS_PROBLEMS.unknownCustomer })
+      if (!known.has(item.customer_id)) throw new RuleError(`${i}.customer_id`, ADDRESS_PROBLEMS.unknownCustomer)
     })
-    return insertNewAddresses(trx, now, storeId, items.map((item, i) => ({ customerId: item.customer_id, input: item, at: `${i}` })), invalidData)
+    return insertNewAddresses(trx, now, storeId, items.map((item, i) => ({ customerId: item.customer_id, input: item, at: `${i}` })))
   })
   return rows.map((row) => toAddress(row))
 }
@@ -92,7 +92,7 @@ export async function updateAddresses(db: Kysely<Database>, now: Date, storeId: 
   const firstOf = new Map<number, number>()
   items.forEach((item, i) => {
     const first = firstOf.get(item.id)
-    if (first !== undefined) throw invalidData({ [`${i}.id`]: ADDRESS_PROBLEMS.repeatedId(first) })
+    if (first !== undefined) throw new RuleError(`${i}.id`, ADDRESS_PROBLEMS.repeatedId(first))
     firstOf.set(item.id, i)
   })
   try {
@@ -101,11 +101,11 @@ export async function updateAddresses(db: Kysely<Database>, now: Date, storeId: 
       const current = new Map((await q.findAddresses(trx, storeId, items.map((item) => item.id))).map((row) => [row.id, row]))
       const normalised = items.map((item, i) => {
         const row = current.get(item.id)
-        if (!row) throw invalidData({ [`${i}.id`]: ADDRESS_PROBLEMS.unknownAddress })
-        return normaliseAddress(merged(row, item), `${i}`, invalidData)
+        if (!row) throw new RuleError(`${i}.id`, ADDRESS_PROBLEMS.unknownAddress)
+        return normaliseAddress(merged(row, item), `${i}`)
       })
       const checked = await checkFormFields(
-        trx, storeId, 'address', items.map((item, i) => ({ values: formFieldValuesOf(item.form_fields, `${i}`) })), invalidData,
+        trx, storeId, 'address', items.map((item, i) => ({ values: formFieldValuesOf(item.form_fields, `${i}`) })),
       )
       const siblings = await q.addressesOfCustomers(trx, storeId, [...current.values()].map((row) => row.customer_id))
       const prints = new Map(siblings.map((row) => [row.id, { customer: row.customer_id, print: row.fingerprint }]))

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely'
-import type { RuleFailure } from '../../core/errors.js'
 import { addToCounter } from '../../db/counters.js'
 import type { Database } from '../../db/schema.js'
 import { checkFormFields, saveFormFieldValues, type FormFieldInput } from '../form-field-values/index.js'
@@ -49,14 +48,12 @@ export async function insertNewAddresses(
   now: Date,
   storeId: number,
   items: NewAddress[],
-  failed: RuleFailure,
 ): Promise<q.AddressRow[]> {
   if (items.length === 0) return []
-  const normalised = items.map((item) => normaliseAddress(withDefaults(item.input), item.at, failed))
+  const normalised = items.map((item) => normaliseAddress(withDefaults(item.input), item.at))
   const checked = await checkFormFields(
     trx, storeId, 'address',
     items.map((item) => ({ values: formFieldValuesOf(item.input.form_fields, item.at), requiredAt: `${item.at}.form_fields` })),
-    failed,
   )
   // Touching the id counter first serialises this store's address writers (its row lock on
   // PostgreSQL), so the duplicate check below sees every committed address.

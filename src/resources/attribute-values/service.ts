@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { invalidData } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { addToCounter } from '../../db/counters.js'
 import { existingIds } from '../../db/existing.js'
@@ -45,7 +45,7 @@ export async function upsertAttributeValues(db: Kysely<Database>, now: Date, sto
   const rows = await db.transaction().execute(async (trx) => {
     const known = await existingIds(trx, 'customers', storeId, items.map((item) => item.customer_id))
     items.forEach((item, i) => {
-      if (!known.has(item.customer_id)) throw invalidData({ [`${i}.customer_id`]: UNKNOWN_CUSTOMER })
+      if (!known.has(item.customer_id)) throw new RuleError(`${i}.customer_id`, UNKNOWN_CUSTOMER)
     })
     const writes = items.map((item, i) => ({
       customerId: item.customer_id,
@@ -55,7 +55,7 @@ export async function upsertAttributeValues(db: Kysely<Database>, now: Date, sto
       at: `${i}`,
       valueField: 'value' as const,
     }))
-    return upsertValues(trx, now, storeId, writes, invalidData)
+    return upsertValues(trx, now, storeId, writes)
   })
   return rows.map(toAttributeValue)
 }

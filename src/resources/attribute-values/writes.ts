@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
-import type { RuleFailure } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import { isDecimalNumber, isIsoDateOrDateTime } from '../../core/value-formats.js'
 import { addToCounter } from '../../db/counters.js'
 import type { Database } from '../../db/schema.js'
@@ -49,7 +49,6 @@ export async function upsertValues(
   now: Date,
   storeId: number,
   writes: ValueWrite[],
-  failed: RuleFailure,
 ): Promise<q.ValueRow[]> {
   if (writes.length === 0) return []
   // The counter's row lock serialises this store's value writers, so two upserts of one
@@ -59,12 +58,12 @@ export async function upsertValues(
   const firstOf = new Map<string, string>()
   for (const write of writes) {
     const attribute = attributes.get(write.attributeId)
-    if (!attribute) throw failed({ [`${write.at}.attribute_id`]: ATTRIBUTE_VALUE_PROBLEMS.unknownAttribute })
+    if (!attribute) throw new RuleError(`${write.at}.attribute_id`, ATTRIBUTE_VALUE_PROBLEMS.unknownAttribute)
     const problem = typeProblem(attribute, write.value)
-    if (problem) throw failed({ [`${write.at}.${write.valueField}`]: problem })
+    if (problem) throw new RuleError(`${write.at}.${write.valueField}`, problem)
     const pair = `${write.customerId}:${write.attributeId}`
     const first = firstOf.get(pair)
-    if (first !== undefined) throw failed({ [`${write.at}.attribute_id`]: ATTRIBUTE_VALUE_PROBLEMS.repeatedPair(first) })
+    if (first !== undefined) throw new RuleError(`${write.at}.attribute_id`, ATTRIBUTE_VALUE_PROBLEMS.repeatedPair(first))
     firstOf.set(pair, write.at)
   }
 
@@ -72,9 +71,9 @@ export async function upsertValues(
   for (const write of writes) {
     if (write.id === undefined) continue
     const row = targeted.get(write.id)
-    if (!row) throw failed({ [`${write.at}.id`]: ATTRIBUTE_VALUE_PROBLEMS.unknownValue })
+    if (!row) throw new RuleError(`${write.at}.id`, ATTRIBUTE_VALUE_PROBLEMS.unknownValue)
     if (row.customer_id !== write.customerId || row.attribute_id !== write.attributeId) {
-      throw failed({ [`${write.at}.id`]: ATTRIBUTE_VALUE_PROBLEMS.otherPair(row.customer_id, row.attribute_id) })
+      throw new RuleError(`${write.at}.id`, ATTRIBUTE_VALUE_PROBLEMS.otherPair(row.customer_id, row.attribute_id))
     }
   }
 

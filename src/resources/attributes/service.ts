@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
-import { invalidData } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { addToCounter } from '../../db/counters.js'
 import type { Database } from '../../db/schema.js'
@@ -51,7 +51,7 @@ function checkNamesOfBatch(names: string[]): void {
   const firstOf = new Map<string, number>()
   names.forEach((name, i) => {
     const first = firstOf.get(name.toLowerCase())
-    if (first !== undefined) throw invalidData({ [`${i}.name`]: ATTRIBUTE_PROBLEMS.nameRepeated(first) })
+    if (first !== undefined) throw new RuleError(`${i}.name`, ATTRIBUTE_PROBLEMS.nameRepeated(first))
     firstOf.set(name.toLowerCase(), i)
   })
 }
@@ -66,8 +66,8 @@ export async function createAttributes(db: Kysely<Database>, now: Date, storeId:
     const existing = await q.attributesOf(trx, storeId)
     const taken = new Set(existing.map((row) => row.name_key))
     items.forEach((item, i) => {
-      if (taken.has(item.name.toLowerCase())) throw invalidData({ [`${i}.name`]: ATTRIBUTE_PROBLEMS.nameTaken })
-      if (existing.length + i + 1 > MAX_ATTRIBUTES) throw invalidData({ [`${i}`]: ATTRIBUTE_PROBLEMS.limitReached })
+      if (taken.has(item.name.toLowerCase())) throw new RuleError(`${i}.name`, ATTRIBUTE_PROBLEMS.nameTaken)
+      if (existing.length + i + 1 > MAX_ATTRIBUTES) throw new RuleError(`${i}`, ATTRIBUTE_PROBLEMS.limitReached)
     })
     const ids = await q.insertAttributes(
       trx,
@@ -85,7 +85,7 @@ export async function updateAttributes(db: Kysely<Database>, now: Date, storeId:
   const firstOf = new Map<number, number>()
   items.forEach((item, i) => {
     const first = firstOf.get(item.id)
-    if (first !== undefined) throw invalidData({ [`${i}.id`]: ATTRIBUTE_PROBLEMS.repeatedId(first) })
+    if (first !== undefined) throw new RuleError(`${i}.id`, ATTRIBUTE_PROBLEMS.repeatedId(first))
     firstOf.set(item.id, i)
   })
   checkNamesOfBatch(items.map((item) => item.name))
@@ -99,10 +99,10 @@ export async function updateAttributes(db: Kysely<Database>, now: Date, storeId:
     const holder = new Map(existing.map((row) => [row.name_key, row.id]))
     items.forEach((item, i) => {
       const row = byId.get(item.id)
-      if (!row) throw invalidData({ [`${i}.id`]: ATTRIBUTE_PROBLEMS.unknownAttribute })
-      if (item.type !== undefined && item.type !== row.type) throw invalidData({ [`${i}.type`]: ATTRIBUTE_PROBLEMS.typeFixed(row.type) })
+      if (!row) throw new RuleError(`${i}.id`, ATTRIBUTE_PROBLEMS.unknownAttribute)
+      if (item.type !== undefined && item.type !== row.type) throw new RuleError(`${i}.type`, ATTRIBUTE_PROBLEMS.typeFixed(row.type))
       const owner = holder.get(item.name.toLowerCase())
-      if (owner !== undefined && owner !== item.id) throw invalidData({ [`${i}.name`]: ATTRIBUTE_PROBLEMS.nameTaken })
+      if (owner !== undefined && owner !== item.id) throw new RuleError(`${i}.name`, ATTRIBUTE_PROBLEMS.nameTaken)
     })
     for (const item of items) await q.renameAttribute(trx, storeId, item.id, item.name, stamp)
     const after = new Map((await q.attributesOf(trx, storeId)).map((row) => [row.id, row]))

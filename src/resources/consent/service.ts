@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
-import { invalidData, resourceNotFound } from '../../core/errors.js'
+import { resourceNotFound, RuleError } from '../../core/errors.js'
 import type { Database } from '../../db/schema.js'
 import * as q from './queries.js'
 import { CONSENT_CATEGORIES, type Consent, type ConsentCategory, type ConsentUpdate } from './schemas.js'
@@ -28,9 +28,9 @@ export async function getConsent(db: Kysely<Database>, now: Date, storeId: numbe
 
 export async function updateConsent(db: Kysely<Database>, now: Date, storeId: number, customerId: number, body: ConsentUpdate): Promise<Consent> {
   const deny = body.deny ?? []
-  if (deny.includes('essential')) throw invalidData({ deny: 'essential is always allowed and cannot be denied' })
+  if (deny.includes('essential')) throw new RuleError('deny', 'essential is always allowed and cannot be denied')
   const both = deny.find((category) => body.allow?.includes(category))
-  if (both !== undefined) throw invalidData({ deny: `${both} cannot be both allowed and denied` })
+  if (both !== undefined) throw new RuleError('deny', `${both} cannot be both allowed and denied`)
   const consent = toConsent(body.allow ?? [], deny, now)
   if (!(await q.writeConsent(db, storeId, customerId, JSON.stringify(consent.allow), JSON.stringify(consent.deny)))) throw resourceNotFound()
   return consent

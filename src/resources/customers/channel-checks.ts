@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { ApiError } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import type { Database } from '../../db/schema.js'
 import { existingChannels, globalLoginsAllowed, lockChannelMembership } from '../../stores/channels.js'
 
@@ -21,7 +21,6 @@ export async function checkChannels(
   trx: Transaction<Database>,
   storeId: number,
   items: readonly ChannelFields[],
-  failed: (errors: Record<string, string>) => ApiError,
 ): Promise<void> {
   const named = items.flatMap((item) => [...(item.channel_ids ?? []), ...(item.origin_channel_id === undefined ? [] : [item.origin_channel_id])])
   if (named.length === 0) return
@@ -29,10 +28,10 @@ export async function checkChannels(
   const existing = await existingChannels(trx, storeId, named)
   items.forEach((item, i) => {
     if (item.origin_channel_id !== undefined && !existing.has(item.origin_channel_id)) {
-      throw failed({ [`${i}.origin_channel_id`]: `channel ${item.origin_channel_id} does not exist` })
+      throw new RuleError(`${i}.origin_channel_id`, `channel ${item.origin_channel_id} does not exist`)
     }
     const missing = item.channel_ids?.find((id) => !existing.has(id))
-    if (missing !== undefined) throw failed({ [`${i}.channel_ids`]: `channel ${missing} does not exist` })
+    if (missing !== undefined) throw new RuleError(`${i}.channel_ids`, `channel ${missing} does not exist`)
   })
 }
 

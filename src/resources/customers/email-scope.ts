@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely'
-import { createCustomersFailed, updateCustomersFailed, type ApiError } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import { lockKeys } from '../../db/locks.js'
 import type { Database } from '../../db/schema.js'
 import * as q from './queries.js'
@@ -22,10 +22,10 @@ export function scopesMeet(a: ChannelScope, b: ChannelScope): boolean {
   return a.some((id) => b.includes(id))
 }
 
-export function emailInUse(kind: 'create' | 'update', email: string): ApiError {
+export function emailInUse(kind: 'create' | 'update', email: string): RuleError {
   return kind === 'create'
-    ? createCustomersFailed({ '.customer_create': `Error creating customers: email ${email} already in use` })
-    : updateCustomersFailed({ '.customer_update': `Error updating customers: email ${email} already in use` })
+    ? new RuleError('.customer_create', `Error creating customers: email ${email} already in use`)
+    : new RuleError('.customer_update', `Error updating customers: email ${email} already in use`)
 }
 
 const scopeOf = (row: { channel_ids: string | null }): ChannelScope => (row.channel_ids === null ? null : (JSON.parse(row.channel_ids) as number[]))

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { createCustomersFailed, updateCustomersFailed } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import type { Database } from '../../db/schema.js'
 import { insertNewAddresses } from '../addresses/index.js'
 import { upsertValues } from '../attribute-values/index.js'
@@ -27,7 +27,6 @@ export async function writeNestedOnCreate(
   items: CustomerCreate[],
   ids: number[],
 ): Promise<void> {
-  const failed = createCustomersFailed
   // Customer form fields first (a required one missing fails before any other check), then
   // addresses with theirs, then attribute values: the order their rows and ids are made in.
   const formFields = await checkFormFields(
@@ -36,13 +35,11 @@ export async function writeNestedOnCreate(
       values: (item.form_fields ?? []).map((input, j) => ({ input, at: `${i}.form_fields.${j}` })),
       requiredAt: `${i}.form_fields`,
     })),
-    failed,
   )
   await saveFormFieldValues(trx, now, storeId, 'customer', ids.map((ownerId, i) => ({ ownerId, values: formFields[i]! })))
   await insertNewAddresses(
     trx, now, storeId,
     items.flatMap((item, i) => (item.addresses ?? []).map((input, j) => ({ customerId: ids[i]!, input, at: `${i}.addresses.${j}` }))),
-    failed,
   )
   await upsertValues(
     trx, now, storeId,
@@ -55,7 +52,6 @@ export async function writeNestedOnCreate(
         valueField: 'attribute_value' as const,
       })),
     ),
-    failed,
   )
 }
 
@@ -63,7 +59,7 @@ export async function writeNestedOnCreate(
 export function refuseNestedOnUpdate(items: CustomerUpdate[]): void {
   items.forEach((item, i) => {
     for (const key of ['addresses', 'attributes'] as const) {
-      if ((item[key]?.length ?? 0) > 0) throw updateCustomersFailed({ [`${i}.${key}`]: NESTED_PROBLEMS.notOnUpdate(key) })
+      if ((item[key]?.length ?? 0) > 0) throw new RuleError(`${i}.${key}`, NESTED_PROBLEMS.notOnUpdate(key))
     }
   })
 }
@@ -77,6 +73,6 @@ export async function writeNestedOnUpdate(trx: Kysely<Database>, now: Date, stor
     byCustomer.set(item.id, entry)
   })
   const owners = [...byCustomer]
-  const checked = await checkFormFields(trx, storeId, 'customer', owners.map(([, entry]) => entry), updateCustomersFailed)
+  const checked = await checkFormFields(trx, storeId, 'customer', owners.map(([, entry]) => entry))
   await saveFormFieldValues(trx, now, storeId, 'customer', owners.map(([ownerId], i) => ({ ownerId, values: checked[i]! })))
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Updateable } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
-import { createCustomersFailed, updateCustomersFailed, type ApiError } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { hashPassword, passwordProblem } from '../../core/passwords.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
@@ -83,11 +83,11 @@ export async function listCustomers(
   return { data: page.rows.map((row) => toCustomer(row, include, included)), meta: page.meta }
 }
 
-function checkPasswords(items: (CustomerCreate | CustomerUpdate)[], failed: (errors: Record<string, string>) => ApiError): void {
+function checkPasswords(items: (CustomerCreate | CustomerUpdate)[]): void {
   items.forEach((item, i) => {
     const password = item.authentication?.new_password
     const problem = password === undefined ? undefined : passwordProblem(password)
-    if (problem) throw failed({ [`${i}.authentication.new_password`]: problem })
+    if (problem) throw new RuleError(`${i}.authentication.new_password`, problem)
   })
 }
 
@@ -96,7 +96,7 @@ async function passwordHashes(items: (CustomerCreate | CustomerUpdate)[]): Promi
 }
 
 export async function createCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerCreate[]): Promise<Customer[]> {
-  checkPasswords(items, createCustomersFailed)
+  checkPasswords(items)
   const hashes = await passwordHashes(items)
   const stamp = formatTimestamp(now)
   const rows: q.NewCustomerRow[] = items.map((item, i) => ({
@@ -124,7 +124,7 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
   }))
 
   const created = await db.transaction().execute(async (trx) => {
-    await checkChannels(trx, storeId, items, createCustomersFailed)
+    await checkChannels(trx, storeId, items)
     const channelIds = await channelIdsOnCreate(trx, storeId, items)
     const ids = await q.insertCustomers(trx, storeId, rows.map((row, i) => ({ ...row, channel_ids: channelIds[i] ? JSON.stringify(channelIds[i]) : null })))
     await checkEmailScopes(trx, storeId, 'create', ids.map((id, i) => ({ id, email: items[i]!.email })))
@@ -136,7 +136,7 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
 
 export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerUpdate[]): Promise<Customer[]> {
   refuseNestedOnUpdate(items)
-  checkPasswords(items, updateCustomersFailed)
+  checkPasswords(items)
   const hashes = await passwordHashes(items)
   const stamp = formatTimestamp(now)
   const ids = items.map((item) => item.id)
@@ -145,14 +145,14 @@ export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: 
     const current = new Map((await q.findCustomers(trx, storeId, ids)).map((row) => [row.id, row]))
     items.forEach((item, i) => {
       const row = current.get(item.id)
-      if (!row) throw updateCustomersFailed({ [`${i}.id`]: 'invalid customer ID' })
+      if (!row) throw new RuleError(`${i}.id`, 'invalid customer ID')
       for (const field of ['registration_ip_address', 'origin_channel_id'] as const) {
         if (item[field] !== undefined && item[field] !== row[field]) {
-          throw updateCustomersFailed({ [`${i}.${field}`]: `${field} is read-only and cannot be changed` })
+          throw new RuleError(`${i}.${field}`, `${field} is read-only and cannot be changed`)
         }
       }
     })
-    await checkChannels(trx, storeId, items.map((item) => ({ channel_ids: item.channel_ids })), updateCustomersFailed)
+    await checkChannels(trx, storeId, items.map((item) => ({ channel_ids: item.channel_ids })))
 
     for (const [i, item] of items.entries()) {
       const row = current.get(item.id)!

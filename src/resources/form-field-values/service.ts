@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { invalidData } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { existingIds } from '../../db/existing.js'
 import { groupBy } from '../../db/rows.js'
@@ -49,7 +49,7 @@ interface Owned {
 function ownerOf(item: FormFieldValueUpsert, index: number): Owned {
   const both = item.customer_id !== undefined && item.address_id !== undefined
   if (both || (item.customer_id === undefined && item.address_id === undefined)) {
-    throw invalidData({ [`${index}`]: FORM_FIELD_VALUE_PROBLEMS.oneOwner })
+    throw new RuleError(`${index}`, FORM_FIELD_VALUE_PROBLEMS.oneOwner)
   }
   return item.customer_id !== undefined
     ? { form: 'customer', ownerId: item.customer_id, item, index }
@@ -64,8 +64,8 @@ async function checkOwners(db: Kysely<Database>, storeId: number, owned: Owned[]
   for (const o of owned) {
     if (known[o.form].has(o.ownerId)) continue
     throw o.form === 'customer'
-      ? invalidData({ [`${o.index}.customer_id`]: FORM_FIELD_VALUE_PROBLEMS.unknownCustomer })
-      : invalidData({ [`${o.index}.address_id`]: FORM_FIELD_VALUE_PROBLEMS.unknownAddress })
+      ? new RuleError(`${o.index}.customer_id`, FORM_FIELD_VALUE_PROBLEMS.unknownCustomer)
+      : new RuleError(`${o.index}.address_id`, FORM_FIELD_VALUE_PROBLEMS.unknownAddress)
   }
 }
 
@@ -85,7 +85,7 @@ export async function upsertFormFieldValues(
       const entries: FormFieldEntry[] = owners.map(([, group]) => ({
         values: group.map((o) => ({ input: { name: o.item.name, value: o.item.value }, at: `${o.index}` })),
       }))
-      const checked = await checkFormFields(trx, storeId, form, entries, invalidData)
+      const checked = await checkFormFields(trx, storeId, form, entries)
       owners.forEach(([, group], i) =>
         group.forEach((o, j) => {
           if (checked[i]![j]!.field.type === 'password') passwords.add(o.index)

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
-import type { RuleFailure } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import { hashPassword } from '../../core/passwords.js'
 import type { Database } from '../../db/schema.js'
 import { fieldsOf, valueProblem, type FieldDefinition } from './fields.js'
@@ -38,7 +38,6 @@ export async function checkFormFields(
   storeId: number,
   form: Form,
   entries: FormFieldEntry[],
-  failed: RuleFailure,
 ): Promise<CheckedValue[][]> {
   if (!entries.some((entry) => entry.values.length > 0 || entry.requiredAt !== undefined)) return entries.map(() => [])
   const fields = await fieldsOf(db, storeId, form)
@@ -46,17 +45,17 @@ export async function checkFormFields(
     const seen = new Map<string, string>()
     const values = entry.values.map(({ input, at }) => {
       const field = fields.get(input.name)
-      if (!field) throw failed({ [`${at}.name`]: FORM_FIELD_PROBLEMS.unknownField(form) })
+      if (!field) throw new RuleError(`${at}.name`, FORM_FIELD_PROBLEMS.unknownField(form))
       const first = seen.get(input.name)
-      if (first !== undefined) throw failed({ [`${at}.name`]: FORM_FIELD_PROBLEMS.repeated(first) })
+      if (first !== undefined) throw new RuleError(`${at}.name`, FORM_FIELD_PROBLEMS.repeated(first))
       seen.set(input.name, at)
       const problem = valueProblem(field, input.value)
-      if (problem) throw failed({ [`${at}.value`]: problem })
+      if (problem) throw new RuleError(`${at}.value`, problem)
       return { field, value: input.value }
     })
     if (entry.requiredAt !== undefined) {
       const missing = [...fields.values()].find((field) => field.required && !seen.has(field.name))
-      if (missing) throw failed({ [entry.requiredAt]: FORM_FIELD_PROBLEMS.missingRequired(missing.name) })
+      if (missing) throw new RuleError(entry.requiredAt, FORM_FIELD_PROBLEMS.missingRequired(missing.name))
     }
     return values
   })

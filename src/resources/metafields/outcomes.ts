@@ -4,13 +4,13 @@ import { bulkItemFailed, type ApiError, type ErrorBody } from '../../core/errors
 // routes are batches of one. This is the result of such a write, and the two ways it is answered
 // (BEHAVIOUR 9.4): a batch route's body, or the single route's object or error.
 
+/** A failed item: what a batch route reports of it (`status`, `key`, `message`), and what a single-object route throws. */
 export interface ItemFailure {
+  status: number
   /** the item's index, or for a DELETE the metafield id */
   key: string
-  /** what a single-object route answers */
-  error: ApiError
-  /** what a batch route says about the item */
   message: string
+  error: ApiError
 }
 
 export interface BatchOutcome<T> {
@@ -22,7 +22,7 @@ export interface BatchOutcome<T> {
 }
 
 export function failure(key: string | number, error: ApiError, message = Object.values(error.errors)[0] ?? error.title): ItemFailure {
-  return { key: String(key), error, message }
+  return { status: error.status, key: String(key), message, error }
 }
 
 export interface BatchBody<T> {
@@ -37,7 +37,7 @@ export function batchAnswer<T>(outcome: BatchOutcome<T>): { status: 200 | 422; b
     status: outcome.failures.length === 0 ? 200 : 422,
     body: {
       data: outcome.data,
-      errors: outcome.failures.map((f) => bulkItemFailed(f.error.status, f.key, f.message).toBody()),
+      errors: outcome.failures.map((f) => bulkItemFailed(f.status, f.key, f.message)),
       meta: { total: outcome.total, success: outcome.data.length, failed: outcome.failures.length },
     },
   }

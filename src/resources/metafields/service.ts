@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { withOffset } from '../../core/dates.js'
-import { invalidData, resourceNotFound } from '../../core/errors.js'
+import { resourceNotFound, RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import type { Database } from '../../db/schema.js'
 import { onlyItem, type BatchOutcome } from './outcomes.js'
@@ -95,7 +95,7 @@ export async function updateMetafield(
   id: number,
   input: MetafieldUpdate,
 ): Promise<Metafield> {
-  if (input.id !== undefined && input.id !== id) throw invalidData({ id: `must be the id of the metafield in the URL (${id})` })
+  if (input.id !== undefined && input.id !== id) throw new RuleError('id', `must be the id of the metafield in the URL (${id})`)
   return toMetafield(onlyItem(await updateItems(db, now, account, resource, [{ id, changes: input, resourceId }])), resource)
 }
 

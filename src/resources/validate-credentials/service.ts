@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { invalidData } from '../../core/errors.js'
+import { RuleError } from '../../core/errors.js'
 import { hashPassword, verifyPassword } from '../../core/passwords.js'
 import type { Database } from '../../db/schema.js'
 import { DEFAULT_CHANNEL, globalLoginsAllowed } from '../../stores/channels.js'
@@ -39,7 +39,7 @@ export async function validateCredentials(
   const channelId = body.channel_id ?? DEFAULT_CHANNEL
   const globalLogins = await globalLoginsAllowed(db, storeId, channelId)
   // Which channels a store has is no secret; saying so beats an is_valid false that hides a typo.
-  if (globalLogins === undefined) throw invalidData({ channel_id: `channel ${channelId} does not exist` })
+  if (globalLogins === undefined) throw new RuleError('channel_id', `channel ${channelId} does not exist`)
 
   const emailKey = body.email.toLowerCase()
   const refund = await guard.admit(storeId, emailKey, client)
