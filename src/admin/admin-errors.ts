@@ -1,3 +1,4 @@
+import type { FastifyError } from 'fastify'
 import { ApiError } from '../core/errors.js'
 import { ErrorResponse } from '../core/schemas.js'
 import { StoreAdminError } from '../stores/service.js'
@@ -7,17 +8,16 @@ import { StoreAdminError } from '../stores/service.js'
 
 export const ADMIN_ERRORS = { 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse }
 
-function toApiError(error: unknown): unknown {
+function toApiError(error: FastifyError): Error {
   if (!(error instanceof StoreAdminError)) return error
   const status = error.kind === 'not_found' ? 404 : error.kind === 'conflict' ? 409 : 422
   return new ApiError(status, error.message)
 }
 
-/** Runs an admin service call, turning its StoreAdminError into the matching API error. */
-export async function admin<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    throw toApiError(error)
-  }
+/**
+ * The admin scope's error handler. What it throws goes on to the app's handler (Fastify passes
+ * an Error thrown in a child's handler to the parent's), so every answer is the one envelope.
+ */
+export function adminErrorHandler(error: FastifyError): never {
+  throw toApiError(error)
 }

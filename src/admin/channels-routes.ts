@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { MAX_INTEGER } from '../db/schema.js'
 import * as channels from '../stores/channels.js'
-import { admin, ADMIN_ERRORS as errors } from './admin-errors.js'
+import { ADMIN_ERRORS as errors } from './admin-errors.js'
 
 // A store's channels, as the CLI's `channels` commands manage them. BigCommerce creates channels
 // through its Channels API, which Clientele does not serve; customers, settings and logins refer
@@ -24,15 +24,15 @@ const ChannelRename = Type.Object({ name: Type.String({ minLength: 1, maxLength:
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/stores/:hash/channels', {
     schema: { tags, summary: "List a store's channels", params: HashParams, response: { 200: Type.Object({ data: Type.Array(Channel) }), ...errors } },
-  }, async (req) => ({ data: await admin(() => channels.listChannels(app.db, req.params.hash)) }))
+  }, async (req) => ({ data: await channels.listChannels(app.db, req.params.hash) }))
 
   app.post('/stores/:hash/channels', {
     schema: { tags, summary: 'Add a channel', params: HashParams, body: ChannelCreate, response: { 200: Type.Object({ data: Channel }), ...errors } },
-  }, async (req) => ({ data: await admin(() => channels.createChannel(app.db, req.params.hash, req.body, app.clock)) }))
+  }, async (req) => ({ data: await channels.createChannel(app.db, req.params.hash, req.body, app.clock) }))
 
   app.put('/stores/:hash/channels/:id', {
     schema: { tags, summary: 'Rename a channel', params: ChannelParams, body: ChannelRename, response: { 200: Type.Object({ data: Channel }), ...errors } },
-  }, async (req) => ({ data: await admin(() => channels.renameChannel(app.db, req.params.hash, req.params.id, req.body.name)) }))
+  }, async (req) => ({ data: await channels.renameChannel(app.db, req.params.hash, req.params.id, req.body.name) }))
 
   app.delete('/stores/:hash/channels/:id', {
     schema: {
@@ -40,7 +40,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       params: ChannelParams, response: { 204: Type.Null(), ...errors },
     },
   }, async (req, reply) => {
-    await admin(() => channels.deleteChannel(app.db, req.params.hash, req.params.id))
+    await channels.deleteChannel(app.db, req.params.hash, req.params.id)
     return reply.code(204).send(null)
   })
 }

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { MAX_INTEGER } from '../db/schema.js'
 import { FIELD_TYPES, FORMS } from '../resources/form-field-values/schemas.js'
 import * as formFields from '../resources/form-field-values/definitions.js'
-import { admin, ADMIN_ERRORS as errors } from './admin-errors.js'
+import { ADMIN_ERRORS as errors } from './admin-errors.js'
 
 // A store's form field definitions, as the CLI's `form-fields` commands manage them. BigCommerce
 // keeps these in its control panel; the API only writes and reads their values.
@@ -32,11 +32,11 @@ const FormFieldCreate = Type.Object({
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/stores/:hash/form-fields', {
     schema: { tags, summary: "List a store's form fields", params: HashParams, response: { 200: Type.Object({ data: Type.Array(FormField) }), ...errors } },
-  }, async (req) => ({ data: await admin(() => formFields.listFormFields(app.db, req.params.hash)) }))
+  }, async (req) => ({ data: await formFields.listFormFields(app.db, req.params.hash) }))
 
   app.post('/stores/:hash/form-fields', {
     schema: { tags, summary: 'Define a form field', params: HashParams, body: FormFieldCreate, response: { 200: Type.Object({ data: FormField }), ...errors } },
-  }, async (req) => ({ data: await admin(() => formFields.createFormField(app.db, req.params.hash, req.body, app.clock)) }))
+  }, async (req) => ({ data: await formFields.createFormField(app.db, req.params.hash, req.body, app.clock) }))
 
   app.delete('/stores/:hash/form-fields/:id', {
     schema: {
@@ -45,7 +45,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...errors },
     },
   }, async (req, reply) => {
-    await admin(() => formFields.deleteFormField(app.db, req.params.hash, req.params.id))
+    await formFields.deleteFormField(app.db, req.params.hash, req.params.id)
     return reply.code(204).send(null)
   })
 }

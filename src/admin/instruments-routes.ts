@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import * as instruments from '../resources/stored-instruments/fixtures.js'
 import { INSTRUMENT_FIXTURES, StoredInstrument } from '../resources/stored-instruments/schemas.js'
-import { admin, ADMIN_ERRORS as errors } from './admin-errors.js'
+import { ADMIN_ERRORS as errors } from './admin-errors.js'
 
 // A customer's stored payment instruments as test fixtures, as the CLI's `instruments` commands
 // manage them: real stores get them from payments, which Clientele does not take. The API only
@@ -29,7 +29,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       tags, summary: "List a customer's stored instruments", params: CustomerParams,
       response: { 200: Type.Object({ data: Type.Array(StoredInstrument) }), ...errors },
     },
-  }, async (req) => ({ data: await admin(() => instruments.listInstrumentsOf(app.db, req.params.hash, req.params.customer_id)) }))
+  }, async (req) => ({ data: await instruments.listInstrumentsOf(app.db, req.params.hash, req.params.customer_id) }))
 
   app.post(path, {
     schema: {
@@ -37,13 +37,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       body: InstrumentBody, response: { 200: Type.Object({ data: StoredInstrument }), ...errors },
     },
   }, async (req) => ({
-    data: await admin(() => instruments.addInstrument(app.db, req.params.hash, req.params.customer_id, req.body, app.clock)),
+    data: await instruments.addInstrument(app.db, req.params.hash, req.params.customer_id, req.body, app.clock),
   }))
 
   app.delete(`${path}/:token`, {
     schema: { tags, summary: 'Remove a stored instrument', params: InstrumentParams, response: { 204: Type.Null(), ...errors } },
   }, async (req, reply) => {
-    await admin(() => instruments.removeInstrument(app.db, req.params.hash, req.params.customer_id, req.params.token))
+    await instruments.removeInstrument(app.db, req.params.hash, req.params.customer_id, req.params.token)
     return reply.code(204).send(null)
   })
 }

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox'
 import { invalidData } from '../core/errors.js'
 import { PLAN_NAMES, PLANS, RATE_LIMIT_BOUNDS, WINDOW_MS, type RateLimit } from '../core/rate-limit-plans.js'
 import * as limits from '../stores/rate-limits.js'
-import { admin, ADMIN_ERRORS as errors } from './admin-errors.js'
+import { ADMIN_ERRORS as errors } from './admin-errors.js'
 
 // A store's request quota, as the CLI's `limits` commands manage it: one of BigCommerce's plans
 // or custom figures. Deleting a store's own quota gives it the deployment's default again.
@@ -58,14 +58,14 @@ const routes: FastifyPluginAsyncTypebox<{ defaultRateLimit: RateLimit }> = async
     }))
 
   app.get('/stores/:hash/rate-limit', { schema: { tags, summary: "The quota a store's requests are counted against", params: HashParams, response: { 200: OneLimit, ...errors } } },
-    async (req) => ({ data: await admin(() => limits.getRateLimit(app.db, req.params.hash, fallback)) }))
+    async (req) => ({ data: await limits.getRateLimit(app.db, req.params.hash, fallback) }))
 
   app.put('/stores/:hash/rate-limit', { schema: { tags, summary: 'Give a store a quota of its own: a plan ({"plan":"pro"}) or figures ({"quota":150,"window_ms":30000})', params: HashParams, body: RateLimitBody, response: { 200: OneLimit, ...errors } } },
-    async (req) => ({ data: await admin(() => limits.setRateLimit(app.db, req.params.hash, requested(req.body), app.clock)) }))
+    async (req) => ({ data: await limits.setRateLimit(app.db, req.params.hash, requested(req.body), app.clock) }))
 
   app.delete('/stores/:hash/rate-limit', { schema: { tags, summary: "Drop a store's own quota: it has the default again", params: HashParams, response: { 204: Type.Null(), ...errors } } },
     async (req, reply) => {
-      await admin(() => limits.clearRateLimit(app.db, req.params.hash, fallback))
+      await limits.clearRateLimit(app.db, req.params.hash, fallback)
       return reply.code(204).send(null)
     })
 }

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { unauthorized } from '../core/errors.js'
 import type { RateLimit } from '../core/rate-limit-plans.js'
+import { adminErrorHandler } from './admin-errors.js'
 import channelsRoutes from './channels-routes.js'
 import limitsRoutes from './limits-routes.js'
 import formFieldsRoutes from './form-fields-routes.js'
@@ -13,8 +14,12 @@ import storesRoutes from './stores-routes.js'
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
+// Not wrapped in fastify-plugin: its scope is its own, so the hook and the error handler below
+// reach the admin routes only, never the API's.
 const admin: FastifyPluginAsync<{ token: string; defaultRateLimit: RateLimit }> = async (app, options) => {
   const expected = digest(options.token)
+  // Before the route modules register: their scopes inherit the handler their parent has then.
+  app.setErrorHandler(adminErrorHandler)
   app.addHook('onRequest', async (req) => {
     const header = req.headers.authorization ?? ''
     const given = header.startsWith('Bearer ') ? header.slice(7) : ''

@@ -26,14 +26,23 @@ export interface AuthOptions {
 }
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    /** the API account making the request; set by the auth hook on every /stores route */
-    auth: TokenOwner
-  }
   interface FastifyContextConfig {
     /** scopes that admit this route: any one suffices */
     scopes?: readonly string[]
   }
+}
+
+// The owner is kept under a symbol only this module knows, so it is read through ownerOf, which
+// refuses a request the auth hook never saw (admin, health) instead of handing back null.
+const OWNER = Symbol('clientele.tokenOwner')
+type OwnedRequest = FastifyRequest & { [OWNER]: TokenOwner | null }
+
+/** The API account making the request; only for routes behind the auth hook (every /stores route). */
+export function ownerOf(req: FastifyRequest): TokenOwner {
+  const owner = (req as OwnedRequest)[OWNER]
+  // A programming error (a route outside the auth hook's scope asking), answered 500.
+  if (!owner) throw new Error(`ownerOf: ${req.method} ${req.routeOptions.url ?? req.url} is not behind the auth hook`)
+  return owner
 }
 
 async function authenticate(this: FastifyInstance, findTokenOwner: AuthOptions['findTokenOwner'], req: FastifyRequest): Promise<void> {
@@ -48,13 +57,15 @@ async function authenticate(this: FastifyInstance, findTokenOwner: AuthOptions['
   const needed = req.routeOptions.config.scopes
   // A route that declares no scopes is open to nobody: forgetting to declare one fails closed.
   if (!needed || !needed.some((scope) => owner.scopes.has(scope))) throw missingScope()
-  req.auth = owner
+  const owned = req as OwnedRequest
+  owned[OWNER] = owner
 }
 
 /** Adds the auth hook to every route of the scope it is registered in. */
 export default fp<AuthOptions>(
   async (app, options) => {
-    app.decorateRequest('auth', null as unknown as TokenOwner)
+    // Declared up front, so every request object has the same shape.
+    app.decorateRequest(OWNER, null)
     app.addHook('onRequest', function (req) {
       return authenticate.call(this, options.findTokenOwner, req)
     })

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { ownerOf } from './auth.js'
 import type { CounterStore } from './counter-store.js'
 import { tooManyRequests } from './errors.js'
 import { PLANS, type RateLimit } from './rate-limit-plans.js'
@@ -66,12 +67,14 @@ function announce(reply: FastifyReply, limit: RateLimit, resetMs: number, left: 
 
 function quotaHook(defaultLimit: RateLimit) {
   return async function enforceQuota(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const limit = req.auth.rateLimit ?? defaultLimit
+    // Auth's hook runs first and refuses a request without an owner, so there always is one here.
+    const owner = ownerOf(req)
+    const limit = owner.rateLimit ?? defaultLimit
     // Nothing to count: a window that turns over with the clock, a quota never spent.
     const uncounted = () => announce(reply, limit, limit.windowMs - (this.clock().getTime() % limit.windowMs), limit.quota)
     if (limit.unlimited) return uncounted()
     // The window length is part of the key: a changed window starts a fresh count.
-    const counted = await orLetThrough(req, () => this.counters.hit(`quota:${req.auth.storeHash}:${limit.windowMs}`, limit.windowMs))
+    const counted = await orLetThrough(req, () => this.counters.hit(`quota:${owner.storeHash}:${limit.windowMs}`, limit.windowMs))
     // Counters out of reach let the request through, still with the headers clients pace by.
     if (!counted) return uncounted()
     announce(reply, limit, counted.resetMs, limit.quota - counted.count)
@@ -85,7 +88,7 @@ function quotaHook(defaultLimit: RateLimit) {
 async function enforceConcurrency(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const cap = req.routeOptions.config.concurrency
   if (cap === undefined) return
-  const key = `concurrency:${req.auth.storeHash}:${req.method} ${req.routeOptions.url}`
+  const key = `concurrency:${ownerOf(req).storeHash}:${req.method} ${req.routeOptions.url}`
   const taken = await orLetThrough(req, () => this.counters.acquire(key, cap, SLOT_LEASE_MS))
   if (taken === undefined) return
   if (taken === null) throw tooManyRequests()

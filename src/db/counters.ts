@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database } from './schema.js'
 
 // Per-store counters: id sequences (ids start at 1 in every store and are never reused,
@@ -6,8 +6,7 @@ import type { Database } from './schema.js'
 // Both are updated inside the caller's transaction; on PostgreSQL the counter row lock
 // serialises concurrent writers of one store, so ids never collide across processes.
 
-// `metafields.lock` counts nothing: metafield writers touch it first so that, on PostgreSQL, its
-// row lock serialises them per store and their limit and uniqueness checks stay exact.
+// `metafields.lock` counts nothing: its row is the metafield writers' lock (lockStore, locks.ts).
 export type CounterName =
   | 'customers.last_id'
   | 'customers.count'
@@ -18,13 +17,13 @@ export type CounterName =
   | 'form_fields.last_id'
 
 /** Reserves `n` consecutive ids and returns the first. */
-export async function reserveIds(db: Kysely<Database>, storeId: number, name: CounterName, n: number): Promise<number> {
-  const last = await addToCounter(db, storeId, name, n)
+export async function reserveIds(trx: Transaction<Database>, storeId: number, name: CounterName, n: number): Promise<number> {
+  const last = await addToCounter(trx, storeId, name, n)
   return last - n + 1
 }
 
-export async function addToCounter(db: Kysely<Database>, storeId: number, name: CounterName, delta: number): Promise<number> {
-  const row = await db
+export async function addToCounter(trx: Transaction<Database>, storeId: number, name: CounterName, delta: number): Promise<number> {
+  const row = await trx
     .insertInto('store_counters')
     .values({ store_id: storeId, name, value: delta })
     .onConflict((oc) => oc.columns(['store_id', 'name']).doUpdateSet((eb) => ({ value: eb('store_counters.value', '+', delta) })))

@@ -1,6 +1,6 @@
-import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely'
+import { type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
-import { reserveIds } from '../../db/counters.js'
+import { withNextIds } from '../../db/numbering.js'
 import { type CustomerAddressTable, type Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
 import { ADDRESS_FILTERS } from './schemas.js'
@@ -45,50 +45,32 @@ export async function addressesOfCustomers(db: Kysely<Database>, storeId: number
  * Inserts addresses with the store's next ids; an address identical to one its customer already
  * has (a concurrent writer's) is skipped by the unique fingerprint. Returns the inserted rows' ids.
  */
-export async function insertAddresses(db: Kysely<Database>, storeId: number, rows: NewAddressRow[]): Promise<(number | undefined)[]> {
+export async function insertAddresses(trx: Transaction<Database>, storeId: number, rows: NewAddressRow[]): Promise<(number | undefined)[]> {
   if (rows.length === 0) return []
-  const first = await reserveIds(db, storeId, 'addresses.last_id', rows.length)
-  const ids = rows.map((_, i) => first + i)
-  const inserted = await db
+  const numbered = await withNextIds(trx, storeId, 'customer_addresses', rows)
+  const inserted = await trx
     .insertInto('customer_addresses')
-    .values(rows.map((row, i) => ({ ...row, store_id: storeId, id: ids[i]! })))
+    .values(numbered)
     .onConflict((oc) => oc.columns(['store_id', 'customer_id', 'fingerprint']).doNothing())
     .returning('id')
     .execute()
   const done = new Set(inserted.map((r) => r.id))
-  return ids.map((id) => (done.has(id) ? id : undefined))
+  return numbered.map(({ id }) => (done.has(id) ? id : undefined))
 }
 
-export async function updateAddress(db: Kysely<Database>, storeId: number, id: number, changes: Updateable<CustomerAddressTable>): Promise<void> {
-  await db.updateTable('customer_addresses').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
+export async function updateAddress(trx: Transaction<Database>, storeId: number, id: number, changes: Updateable<CustomerAddressTable>): Promise<void> {
+  await trx.updateTable('customer_addresses').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
 }
 
 /** Deletes addresses; returns the ids of the customers that had them. */
-export async function deleteAddresses(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<number[]> {
+export async function deleteAddresses(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<number[]> {
   const possible = possibleIds(ids)
   if (possible.length === 0) return []
-  const rows = await db
+  const rows = await trx
     .deleteFrom('customer_addresses')
     .where('store_id', '=', storeId)
     .where('id', 'in', possible)
     .returning('customer_id')
     .execute()
   return [...new Set(rows.map((r) => r.customer_id))]
-}
-
-/** Sets `address_count` of these customers to the number of addresses they have. */
-export async function recountAddresses(db: Kysely<Database>, storeId: number, customerIds: readonly number[]): Promise<void> {
-  if (customerIds.length === 0) return
-  await db
-    .updateTable('customers')
-    .set((eb) => ({
-      address_count: eb
-        .selectFrom('customer_addresses as a')
-        .select(sql<number>`count(*)`.as('n'))
-        .where('a.store_id', '=', storeId)
-        .whereRef('a.customer_id', '=', 'customers.id'),
-    }))
-    .where('store_id', '=', storeId)
-    .where('id', 'in', [...new Set(customerIds)])
-    .execute()
 }

@@ -1,7 +1,8 @@
 import type { Kysely, Updateable } from 'kysely'
 import { conflict, RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
-import { addToCounter } from '../../db/counters.js'
+import { lockStore } from '../../db/locks.js'
+import { recountCustomers } from '../../db/recount.js'
 import { isUniqueViolation } from '../../db/dialect.js'
 import { existingIds } from '../../db/existing.js'
 import { groupBy } from '../../db/rows.js'
@@ -97,7 +98,7 @@ export async function updateAddresses(db: Kysely<Database>, now: Date, storeId: 
   })
   try {
     const rows = await db.transaction().execute(async (trx) => {
-      await addToCounter(trx, storeId, 'addresses.last_id', 0)
+      await lockStore(trx, storeId, 'addresses')
       const current = new Map((await q.findAddresses(trx, storeId, items.map((item) => item.id))).map((row) => [row.id, row]))
       const normalised = items.map((item, i) => {
         const row = current.get(item.id)
@@ -137,8 +138,8 @@ export async function updateAddresses(db: Kysely<Database>, now: Date, storeId: 
 export async function deleteAddresses(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return
   await db.transaction().execute(async (trx) => {
-    await addToCounter(trx, storeId, 'addresses.last_id', 0)
+    await lockStore(trx, storeId, 'addresses')
     const customers = await q.deleteAddresses(trx, storeId, ids)
-    await q.recountAddresses(trx, storeId, customers)
+    await recountCustomers(trx, storeId, 'address_count', customers)
   })
 }

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely'
-import { addToCounter } from '../../db/counters.js'
+import type { Transaction } from 'kysely'
+import { lockStore } from '../../db/locks.js'
+import { recountCustomers } from '../../db/recount.js'
 import type { Database } from '../../db/schema.js'
 import { checkFormFields, saveFormFieldValues, type FormFieldInput } from '../form-field-values/index.js'
 import * as q from './queries.js'
@@ -44,7 +45,7 @@ export const formFieldValuesOf = (inputs: FormFieldInput[] | undefined, at: stri
  * the rest with their form field values, recounts. Returns the created rows, in input order.
  */
 export async function insertNewAddresses(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   now: Date,
   storeId: number,
   items: NewAddress[],
@@ -55,9 +56,8 @@ export async function insertNewAddresses(
     trx, storeId, 'address',
     items.map((item) => ({ values: formFieldValuesOf(item.input.form_fields, item.at), requiredAt: `${item.at}.form_fields` })),
   )
-  // Touching the id counter first serialises this store's address writers (its row lock on
-  // PostgreSQL), so the duplicate check below sees every committed address.
-  await addToCounter(trx, storeId, 'addresses.last_id', 0)
+  // This store's address writers take turns, so the duplicate check below sees every committed address.
+  await lockStore(trx, storeId, 'addresses')
   const customerIds = items.map((item) => item.customerId)
   const taken = new Set((await q.addressesOfCustomers(trx, storeId, customerIds)).map((row) => `${row.customer_id}:${row.fingerprint}`))
   const fresh: number[] = []
@@ -73,7 +73,7 @@ export async function insertNewAddresses(
   const ids = await q.insertAddresses(trx, storeId, rows)
   const created = fresh.flatMap((i, k) => (ids[k] === undefined ? [] : [{ index: i, id: ids[k]! }]))
   await saveFormFieldValues(trx, now, storeId, 'address', created.map(({ index, id }) => ({ ownerId: id, values: checked[index]! })))
-  await q.recountAddresses(trx, storeId, customerIds)
+  await recountCustomers(trx, storeId, 'address_count', customerIds)
   const byId = new Map((await q.findAddresses(trx, storeId, created.map((c) => c.id))).map((row) => [row.id, row]))
   return created.map(({ id }) => byId.get(id)!)
 }

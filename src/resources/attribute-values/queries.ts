@@ -1,6 +1,6 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
+import { type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
-import { reserveIds } from '../../db/counters.js'
+import { withNextIds } from '../../db/numbering.js'
 import { type CustomerAttributeValueTable, type Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
 import { ATTRIBUTE_VALUE_FILTERS } from './schemas.js'
@@ -46,19 +46,14 @@ export async function valuesOfCustomers(db: Kysely<Database>, storeId: number, c
   )
 }
 
-export async function insertValues(db: Kysely<Database>, storeId: number, rows: NewValueRow[]): Promise<number[]> {
-  if (rows.length === 0) return []
-  const first = await reserveIds(db, storeId, 'attribute_values.last_id', rows.length)
-  const ids = rows.map((_, i) => first + i)
-  await db
-    .insertInto('customer_attribute_values')
-    .values(rows.map((row, i) => ({ ...row, store_id: storeId, id: ids[i]! })))
-    .execute()
-  return ids
+export async function insertValues(trx: Transaction<Database>, storeId: number, rows: NewValueRow[]): Promise<number[]> {
+  const numbered = await withNextIds(trx, storeId, 'customer_attribute_values', rows)
+  if (numbered.length > 0) await trx.insertInto('customer_attribute_values').values(numbered).execute()
+  return numbered.map((row) => row.id)
 }
 
-export async function setValue(db: Kysely<Database>, storeId: number, id: number, value: string, stamp: string): Promise<void> {
-  await db
+export async function setValue(trx: Transaction<Database>, storeId: number, id: number, value: string, stamp: string): Promise<void> {
+  await trx
     .updateTable('customer_attribute_values')
     .set({ value, date_modified: stamp })
     .where('store_id', '=', storeId)
@@ -67,31 +62,14 @@ export async function setValue(db: Kysely<Database>, storeId: number, id: number
 }
 
 /** Deletes values; returns the ids of the customers that had them. */
-export async function deleteValues(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<number[]> {
+export async function deleteValues(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<number[]> {
   const possible = possibleIds(ids)
   if (possible.length === 0) return []
-  const rows = await db
+  const rows = await trx
     .deleteFrom('customer_attribute_values')
     .where('store_id', '=', storeId)
     .where('id', 'in', possible)
     .returning('customer_id')
     .execute()
   return [...new Set(rows.map((r) => r.customer_id))]
-}
-
-/** Sets `attribute_count` of these customers to the number of attribute values they have. */
-export async function recountValues(db: Kysely<Database>, storeId: number, customerIds: readonly number[]): Promise<void> {
-  if (customerIds.length === 0) return
-  await db
-    .updateTable('customers')
-    .set((eb) => ({
-      attribute_count: eb
-        .selectFrom('customer_attribute_values as v')
-        .select(sql<number>`count(*)`.as('n'))
-        .where('v.store_id', '=', storeId)
-        .whereRef('v.customer_id', '=', 'customers.id'),
-    }))
-    .where('store_id', '=', storeId)
-    .where('id', 'in', [...new Set(customerIds)])
-    .execute()
 }

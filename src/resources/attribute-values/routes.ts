@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { ownerOf } from '../../core/auth.js'
 import { CUSTOMERS } from '../../core/scopes.js'
 import {
   AttributeValueBatch,
@@ -19,7 +20,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListAttributeValuesQuery, response: { 200: AttributeValueList },
     },
     config: { scopes: CUSTOMERS.read },
-  }, async (req) => values.listAttributeValues(app.db, req.auth.storeId, req.query, req.url))
+  }, async (req) => values.listAttributeValues(app.db, ownerOf(req).storeId, req.query, req.url))
 
   app.put('/customers/attribute-values', {
     schema: {
@@ -28,7 +29,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     // 3 concurrent upserts per store (BEHAVIOUR 10, latest spec).
     config: { scopes: CUSTOMERS.write, concurrency: 3 },
-  }, async (req) => ({ data: await values.upsertAttributeValues(app.db, app.clock(), req.auth.storeId, req.body), meta: {} }))
+  }, async (req) => ({ data: await values.upsertAttributeValues(app.db, app.clock(), ownerOf(req).storeId, req.body), meta: {} }))
 
   app.delete('/customers/attribute-values', {
     schema: {
@@ -37,7 +38,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     config: { scopes: CUSTOMERS.write },
   }, async (req, reply) => {
-    await values.deleteAttributeValues(app.db, req.auth.storeId, req.query['id:in'] ?? [])
+    await values.deleteAttributeValues(app.db, ownerOf(req).storeId, req.query['id:in'] ?? [])
     return reply.code(204).send(null)
   })
 }

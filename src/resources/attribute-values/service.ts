@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import { RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
-import { addToCounter } from '../../db/counters.js'
+import { lockStore } from '../../db/locks.js'
+import { recountCustomers } from '../../db/recount.js'
 import { existingIds } from '../../db/existing.js'
 import type { Database } from '../../db/schema.js'
 import * as q from './queries.js'
@@ -64,8 +65,8 @@ export async function upsertAttributeValues(db: Kysely<Database>, now: Date, sto
 export async function deleteAttributeValues(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return
   await db.transaction().execute(async (trx) => {
-    await addToCounter(trx, storeId, 'attribute_values.last_id', 0)
+    await lockStore(trx, storeId, 'attribute_values')
     const customers = await q.deleteValues(trx, storeId, ids)
-    await q.recountValues(trx, storeId, customers)
+    await recountCustomers(trx, storeId, 'attribute_count', customers)
   })
 }

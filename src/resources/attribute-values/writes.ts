@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
 import { RuleError } from '../../core/errors.js'
 import { isDecimalNumber, isIsoDateOrDateTime } from '../../core/value-formats.js'
-import { addToCounter } from '../../db/counters.js'
+import { lockStore } from '../../db/locks.js'
+import { recountCustomers } from '../../db/recount.js'
 import type { Database } from '../../db/schema.js'
 import { attributesOf, type AttributeRow } from '../attributes/index.js'
 import * as q from './queries.js'
@@ -45,15 +46,14 @@ function typeProblem(attribute: AttributeRow, value: string): string | undefined
 
 /** Upserts values inside the caller's transaction; returns the rows written, in input order. */
 export async function upsertValues(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   now: Date,
   storeId: number,
   writes: ValueWrite[],
 ): Promise<q.ValueRow[]> {
   if (writes.length === 0) return []
-  // The counter's row lock serialises this store's value writers, so two upserts of one
-  // (customer, attribute) never both insert.
-  await addToCounter(trx, storeId, 'attribute_values.last_id', 0)
+  // This store's value writers take turns, so two upserts of one (customer, attribute) never both insert.
+  await lockStore(trx, storeId, 'attribute_values')
   const attributes = new Map((await attributesOf(trx, storeId)).map((row) => [row.id, row]))
   const firstOf = new Map<string, string>()
   for (const write of writes) {
@@ -94,7 +94,7 @@ export async function upsertValues(
   )
   let next = 0
   const allIds = ids.map((id) => id ?? inserted[next++]!)
-  await q.recountValues(trx, storeId, customerIds)
+  await recountCustomers(trx, storeId, 'attribute_count', customerIds)
   const byId = new Map((await q.findValues(trx, storeId, allIds)).map((row) => [row.id, row]))
   return allIds.map((id) => byId.get(id)!)
 }

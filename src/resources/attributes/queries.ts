@@ -1,6 +1,7 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely'
+import { type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
-import { reserveIds } from '../../db/counters.js'
+import { withNextIds } from '../../db/numbering.js'
+import { recountCustomers } from '../../db/recount.js'
 import { type CustomerAttributeTable, type Database } from '../../db/schema.js'
 import { ATTRIBUTE_FILTERS } from './schemas.js'
 import { possibleIds } from '../../db/ids.js'
@@ -26,18 +27,14 @@ export function attributesOf(db: Kysely<Database>, storeId: number): Promise<Att
   return db.selectFrom('customer_attributes').selectAll().where('store_id', '=', storeId).orderBy('id').execute()
 }
 
-export async function insertAttributes(db: Kysely<Database>, storeId: number, rows: NewAttributeRow[]): Promise<number[]> {
-  const first = await reserveIds(db, storeId, 'attributes.last_id', rows.length)
-  const ids = rows.map((_, i) => first + i)
-  await db
-    .insertInto('customer_attributes')
-    .values(rows.map((row, i) => ({ ...row, store_id: storeId, id: ids[i]! })))
-    .execute()
-  return ids
+export async function insertAttributes(trx: Transaction<Database>, storeId: number, rows: NewAttributeRow[]): Promise<number[]> {
+  const numbered = await withNextIds(trx, storeId, 'customer_attributes', rows)
+  if (numbered.length > 0) await trx.insertInto('customer_attributes').values(numbered).execute()
+  return numbered.map((row) => row.id)
 }
 
-export async function renameAttribute(db: Kysely<Database>, storeId: number, id: number, name: string, stamp: string): Promise<void> {
-  await db
+export async function renameAttribute(trx: Transaction<Database>, storeId: number, id: number, name: string, stamp: string): Promise<void> {
+  await trx
     .updateTable('customer_attributes')
     .set({ name, name_key: name.toLowerCase(), date_modified: stamp })
     .where('store_id', '=', storeId)
@@ -45,31 +42,17 @@ export async function renameAttribute(db: Kysely<Database>, storeId: number, id:
     .execute()
 }
 
-/**
- * Deletes attributes with every customer's values of them (the values cascade). `attribute_count`
- * of those customers first drops by the values they are about to lose.
- */
-export async function deleteAttributes(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<void> {
+/** Deletes attributes with every customer's values of them (the values cascade), and recounts those customers' values. */
+export async function deleteAttributes(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<void> {
   const possible = possibleIds(ids)
   if (possible.length === 0) return
-  await db
-    .updateTable('customers')
-    .set((eb) => ({
-      attribute_count: eb(
-        'attribute_count',
-        '-',
-        eb
-          .selectFrom('customer_attribute_values as v')
-          .select(sql<number>`count(*)`.as('n'))
-          .where('v.store_id', '=', storeId)
-          .where('v.attribute_id', 'in', possible)
-          .whereRef('v.customer_id', '=', 'customers.id'),
-      ),
-    }))
+  const holders = await trx
+    .selectFrom('customer_attribute_values')
+    .select('customer_id')
+    .distinct()
     .where('store_id', '=', storeId)
-    .where('id', 'in', (eb) =>
-      eb.selectFrom('customer_attribute_values').select('customer_id').where('store_id', '=', storeId).where('attribute_id', 'in', possible),
-    )
+    .where('attribute_id', 'in', possible)
     .execute()
-  await db.deleteFrom('customer_attributes').where('store_id', '=', storeId).where('id', 'in', possible).execute()
+  await trx.deleteFrom('customer_attributes').where('store_id', '=', storeId).where('id', 'in', possible).execute()
+  await recountCustomers(trx, storeId, 'attribute_count', holders.map((row) => row.customer_id))
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
 import { RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
-import { addToCounter } from '../../db/counters.js'
+import { lockStore } from '../../db/locks.js'
 import type { Database } from '../../db/schema.js'
 import * as q from './queries.js'
 import { MAX_ATTRIBUTES, type Attribute, type AttributeCreate, type AttributeType, type AttributeUpdate, type ListAttributesQuery } from './schemas.js'
@@ -60,9 +60,9 @@ export async function createAttributes(db: Kysely<Database>, now: Date, storeId:
   checkNamesOfBatch(items.map((item) => item.name))
   const stamp = formatTimestamp(now)
   const rows = await db.transaction().execute(async (trx) => {
-    // The counter's row lock serialises this store's attribute writers: the limit and the name
-    // checks below see every committed attribute.
-    await addToCounter(trx, storeId, 'attributes.last_id', 0)
+    // This store's attribute writers take turns: the limit and the name checks below see every
+    // committed attribute.
+    await lockStore(trx, storeId, 'attributes')
     const existing = await q.attributesOf(trx, storeId)
     const taken = new Set(existing.map((row) => row.name_key))
     items.forEach((item, i) => {
@@ -91,7 +91,7 @@ export async function updateAttributes(db: Kysely<Database>, now: Date, storeId:
   checkNamesOfBatch(items.map((item) => item.name))
   const stamp = formatTimestamp(now)
   const rows = await db.transaction().execute(async (trx) => {
-    await addToCounter(trx, storeId, 'attributes.last_id', 0)
+    await lockStore(trx, storeId, 'attributes')
     const existing = await q.attributesOf(trx, storeId)
     const byId = new Map(existing.map((row) => [row.id, row]))
     // A name is free only if no other attribute has it now: names are not swapped within a batch,
@@ -116,7 +116,7 @@ export async function deleteAttributes(db: Kysely<Database>, storeId: number, id
   if (ids.length === 0) return
   await db.transaction().execute(async (trx) => {
     // Queue behind value writers (their lock, writes.ts): both change values and then counts.
-    await addToCounter(trx, storeId, 'attribute_values.last_id', 0)
+    await lockStore(trx, storeId, 'attribute_values')
     await q.deleteAttributes(trx, storeId, ids)
   })
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
 import { isPossibleId } from '../../db/ids.js'
 
@@ -20,13 +20,13 @@ export async function findConsent(db: Kysely<Database>, storeId: number, custome
  * Stores a customer's consent (JSON lists) when the customer exists, in one statement: no
  * customer deleted between a check and the write can be written for. Answers whether it existed.
  */
-export async function writeConsent(db: Kysely<Database>, storeId: number, customerId: number, allow: string, deny: string): Promise<boolean> {
+export async function writeConsent(trx: Transaction<Database>, storeId: number, customerId: number, allow: string, deny: string): Promise<boolean> {
   if (!isPossibleId(customerId)) return false
-  const result = await db
+  const result = await trx
     .insertInto('customer_consents')
     .columns(['store_id', 'customer_id', 'allow', 'deny'])
     .expression(
-      db
+      trx
         .selectFrom('customers')
         .select((eb) => ['store_id', 'id', eb.val(allow).as('allow'), eb.val(deny).as('deny')])
         .where('store_id', '=', storeId)

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
 import { resourceNotFound, RuleError } from '../../core/errors.js'
+import { json } from '../../db/codecs.js'
 import type { Database } from '../../db/schema.js'
 import * as q from './queries.js'
 import { CONSENT_CATEGORIES, type Consent, type ConsentCategory, type ConsentUpdate } from './schemas.js'
@@ -9,6 +10,10 @@ import { CONSENT_CATEGORIES, type Consent, type ConsentCategory, type ConsentUpd
 // refused in `deny`); no category in both lists; a PUT replaces both lists; a customer who never
 // answered has allowed `essential` only. `updated_at` is the time of the call, as BigCommerce
 // documents its own answer; lists come in the fixed category order.
+
+const categories = json<ConsentCategory[]>()
+/** A stored list; null where the customer has never had consent written (the left join). */
+const storedList = (list: string | null): ConsentCategory[] => (list === null ? [] : categories.decode(list))
 
 const inOrder = (categories: Iterable<ConsentCategory>): ConsentCategory[] => {
   const set = new Set(categories)
@@ -22,8 +27,7 @@ function toConsent(allow: ConsentCategory[], deny: ConsentCategory[], now: Date)
 export async function getConsent(db: Kysely<Database>, now: Date, storeId: number, customerId: number): Promise<Consent> {
   const row = await q.findConsent(db, storeId, customerId)
   if (!row) throw resourceNotFound()
-  const parse = (list: string | null) => (list === null ? [] : (JSON.parse(list) as ConsentCategory[]))
-  return toConsent(parse(row.allow), parse(row.deny), now)
+  return toConsent(storedList(row.allow), storedList(row.deny), now)
 }
 
 export async function updateConsent(db: Kysely<Database>, now: Date, storeId: number, customerId: number, body: ConsentUpdate): Promise<Consent> {
@@ -32,6 +36,7 @@ export async function updateConsent(db: Kysely<Database>, now: Date, storeId: nu
   const both = deny.find((category) => body.allow?.includes(category))
   if (both !== undefined) throw new RuleError('deny', `${both} cannot be both allowed and denied`)
   const consent = toConsent(body.allow ?? [], deny, now)
-  if (!(await q.writeConsent(db, storeId, customerId, JSON.stringify(consent.allow), JSON.stringify(consent.deny)))) throw resourceNotFound()
+  const written = await db.transaction().execute((trx) => q.writeConsent(trx, storeId, customerId, categories.encode(consent.allow), categories.encode(consent.deny)))
+  if (!written) throw resourceNotFound()
   return consent
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely'
+import type { Kysely, Selectable, Updateable, Transaction } from 'kysely'
 import type { CustomerSettingsTable, Database } from '../../db/schema.js'
 
 export type SettingsRow = Selectable<CustomerSettingsTable>
@@ -12,9 +12,9 @@ export async function findSettings(db: Kysely<Database>, storeId: number, channe
 }
 
 /** Writes these columns of one settings row, creating it when the store or channel has none: one statement, so concurrent PUTs of different fields both land. */
-export async function writeSettings(db: Kysely<Database>, storeId: number, channelId: number, columns: SettingsColumns): Promise<void> {
+export async function writeSettings(trx: Transaction<Database>, storeId: number, channelId: number, columns: SettingsColumns): Promise<void> {
   if (Object.keys(columns).length === 0) return
-  await db
+  await trx
     .insertInto('customer_settings')
     .values({ store_id: storeId, channel_id: channelId, ...columns })
     .onConflict((oc) => oc.columns(['store_id', 'channel_id']).doUpdateSet(columns))

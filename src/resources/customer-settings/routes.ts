@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ownerOf } from '../../core/auth.js'
 import { CUSTOMERS } from '../../core/scopes.js'
 import {
   ChannelParams,
@@ -16,7 +17,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/customers/settings', {
     schema: { summary: 'Get customer settings', operationId: 'getCustomersSettings', tags: ['Global Settings'], response: { 200: CustomerSettingsResponse } },
     config: { scopes: CUSTOMERS.read },
-  }, async (req) => ({ data: await settings.getSettings(app.db, req.auth.storeId), meta: {} }))
+  }, async (req) => ({ data: await settings.getSettings(app.db, ownerOf(req).storeId), meta: {} }))
 
   app.put('/customers/settings', {
     schema: {
@@ -24,7 +25,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       body: CustomerSettingsUpdate, response: { 200: CustomerSettingsResponse },
     },
     config: { scopes: CUSTOMERS.write },
-  }, async (req) => ({ data: await settings.updateSettings(app.db, req.auth.storeId, req.body), meta: {} }))
+  }, async (req) => ({ data: await settings.updateSettings(app.db, ownerOf(req).storeId, req.body), meta: {} }))
 
   app.get('/customers/settings/channels/:channel_id', {
     schema: {
@@ -32,7 +33,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       params: ChannelParams, response: { 200: ChannelSettingsResponse },
     },
     config: { scopes: CUSTOMERS.read },
-  }, async (req) => ({ data: await settings.getChannelSettings(app.db, req.auth.storeId, req.params.channel_id), meta: {} }))
+  }, async (req) => ({ data: await settings.getChannelSettings(app.db, ownerOf(req).storeId, req.params.channel_id), meta: {} }))
 
   app.put('/customers/settings/channels/:channel_id', {
     schema: {
@@ -41,7 +42,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     config: { scopes: CUSTOMERS.write },
   }, async (req) => ({
-    data: await settings.updateChannelSettings(app.db, req.auth.storeId, req.params.channel_id, req.body),
+    data: await settings.updateChannelSettings(app.db, ownerOf(req).storeId, req.params.channel_id, req.body),
     meta: {},
   }))
 }

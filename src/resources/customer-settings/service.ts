@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import { resourceNotFound } from '../../core/errors.js'
+import { optionalFlag } from '../../db/codecs.js'
 import type { Database } from '../../db/schema.js'
-import { allowsGlobalLoginsByDefault, existingChannels } from '../../stores/channels.js'
+import { allowsGlobalLoginsByDefault, existingChannels, lockChannelMembership } from '../../stores/channels.js'
 import { findSettings, STORE_WIDE, writeSettings, type SettingsColumns, type SettingsRow } from './queries.js'
 import type { ChannelSettings, ChannelSettingsUpdate, CustomerSettings, CustomerSettingsUpdate } from './schemas.js'
 
@@ -10,8 +11,8 @@ import type { ChannelSettings, ChannelSettingsUpdate, CustomerSettings, Customer
 // prompts, no policy URL, no customer groups. A channel answers only its own overrides, null
 // where it takes the store-wide value, and always its allow_global_logins.
 
-const bool = (value: number | null | undefined): boolean | null => (value == null ? null : value === 1)
-const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0)
+const bool = (value: number | null | undefined): boolean | null => optionalFlag.decode(value ?? null)
+const flag = optionalFlag.encode
 
 function toSettings(row: SettingsRow | undefined): CustomerSettings {
   return {
@@ -63,7 +64,7 @@ export async function getSettings(db: Kysely<Database>, storeId: number): Promis
 }
 
 export async function updateSettings(db: Kysely<Database>, storeId: number, body: CustomerSettingsUpdate): Promise<CustomerSettings> {
-  await writeSettings(db, storeId, STORE_WIDE, columnsOf(body))
+  await db.transaction().execute((trx) => writeSettings(trx, storeId, STORE_WIDE, columnsOf(body)))
   return getSettings(db, storeId)
 }
 
@@ -82,7 +83,14 @@ export async function updateChannelSettings(
   channelId: number,
   body: ChannelSettingsUpdate,
 ): Promise<ChannelSettings> {
-  await requireChannel(db, storeId, channelId)
-  await writeSettings(db, storeId, channelId, columnsOf(body))
-  return toChannelSettings(await findSettings(db, storeId, channelId), channelId)
+  // Under the channel membership lock (src/stores/channels.ts), so a channel deleted meanwhile
+  // leaves no settings behind: the write either lands before the deletion (which removes it) or
+  // finds the channel gone.
+  const row = await db.transaction().execute(async (trx) => {
+    await lockChannelMembership(trx, storeId, 'shared')
+    await requireChannel(trx, storeId, channelId)
+    await writeSettings(trx, storeId, channelId, columnsOf(body))
+    return findSettings(trx, storeId, channelId)
+  })
+  return toChannelSettings(row, channelId)
 }

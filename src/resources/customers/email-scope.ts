@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely'
 import { RuleError } from '../../core/errors.js'
+import { channelIds } from '../../db/codecs.js'
 import { lockKeys } from '../../db/locks.js'
 import type { Database } from '../../db/schema.js'
 import * as q from './queries.js'
@@ -28,7 +29,7 @@ export function emailInUse(kind: 'create' | 'update', email: string): RuleError 
     : new RuleError('.customer_update', `Error updating customers: email ${email} already in use`)
 }
 
-const scopeOf = (row: { channel_ids: string | null }): ChannelScope => (row.channel_ids === null ? null : (JSON.parse(row.channel_ids) as number[]))
+const scopeOf = (row: { channel_ids: string | null }): ChannelScope => channelIds.decode(row.channel_ids)
 
 /**
  * Refuses a batch that leaves two customers of one email whose scopes meet. `written` are the

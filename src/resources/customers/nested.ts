@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import { RuleError } from '../../core/errors.js'
 import type { Database } from '../../db/schema.js'
 import { insertNewAddresses } from '../addresses/index.js'
@@ -21,7 +21,7 @@ export const NESTED_PROBLEMS = {
 
 /** Writes the nested sub-resources of created customers, once their ids are known. */
 export async function writeNestedOnCreate(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   now: Date,
   storeId: number,
   items: CustomerCreate[],
@@ -65,7 +65,7 @@ export function refuseNestedOnUpdate(items: CustomerUpdate[]): void {
 }
 
 /** Upserts the `form_fields` of updated customers (all of which exist; one may appear twice in a batch). */
-export async function writeNestedOnUpdate(trx: Kysely<Database>, now: Date, storeId: number, items: CustomerUpdate[]): Promise<void> {
+export async function writeNestedOnUpdate(trx: Transaction<Database>, now: Date, storeId: number, items: CustomerUpdate[]): Promise<void> {
   const byCustomer = new Map<number, FormFieldEntry>()
   items.forEach((item, i) => {
     const entry = byCustomer.get(item.id) ?? { values: [] }

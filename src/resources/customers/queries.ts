@@ -1,5 +1,6 @@
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
-import { addToCounter, readCounter, reserveIds } from '../../db/counters.js'
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
+import { addToCounter, readCounter } from '../../db/counters.js'
+import { withNextIds } from '../../db/numbering.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
 import { applyFilters, hasFilters } from '../../core/filters.js'
@@ -54,26 +55,22 @@ export async function customersWithEmails(db: Kysely<Database>, storeId: number,
 }
 
 /** Inserts customers with the store's next ids, in order; returns the ids. */
-export async function insertCustomers(db: Kysely<Database>, storeId: number, rows: NewCustomerRow[]): Promise<number[]> {
-  const first = await reserveIds(db, storeId, 'customers.last_id', rows.length)
-  const ids = rows.map((_, i) => first + i)
-  await db
-    .insertInto('customers')
-    .values(rows.map((row, i) => ({ ...row, store_id: storeId, id: ids[i]! })))
-    .execute()
-  await addToCounter(db, storeId, 'customers.count', rows.length)
-  return ids
+export async function insertCustomers(trx: Transaction<Database>, storeId: number, rows: NewCustomerRow[]): Promise<number[]> {
+  const numbered = await withNextIds(trx, storeId, 'customers', rows)
+  await trx.insertInto('customers').values(numbered).execute()
+  await addToCounter(trx, storeId, 'customers.count', rows.length)
+  return numbered.map((row) => row.id)
 }
 
-export async function updateCustomer(db: Kysely<Database>, storeId: number, id: number, changes: Updateable<CustomerTable>): Promise<void> {
-  await db.updateTable('customers').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
+export async function updateCustomer(trx: Transaction<Database>, storeId: number, id: number, changes: Updateable<CustomerTable>): Promise<void> {
+  await trx.updateTable('customers').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
 }
 
-export async function deleteCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<number> {
+export async function deleteCustomers(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<number> {
   const possible = possibleIds(ids)
   if (possible.length === 0) return 0
-  const result = await db.deleteFrom('customers').where('store_id', '=', storeId).where('id', 'in', possible).executeTakeFirst()
+  const result = await trx.deleteFrom('customers').where('store_id', '=', storeId).where('id', 'in', possible).executeTakeFirst()
   const deleted = Number(result.numDeletedRows)
-  if (deleted > 0) await addToCounter(db, storeId, 'customers.count', -deleted)
+  if (deleted > 0) await addToCounter(trx, storeId, 'customers.count', -deleted)
   return deleted
 }

@@ -3,6 +3,7 @@ import { formatTimestamp } from '../../core/dates.js'
 import { RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { hashPassword, passwordProblem } from '../../core/passwords.js'
+import { channelIds as channelIdsColumn, flag, json } from '../../db/codecs.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { CUSTOMER_METAFIELDS, deleteMetafieldsOf } from '../metafields/index.js'
 import { channelIdsOnCreate, checkChannels } from './channel-checks.js'
@@ -26,11 +27,12 @@ import {
 type Include = NonNullable<ListCustomersQuery['include']>[number]
 
 const DEFAULT_STORE_CREDIT = [{ amount: 0 }]
+const storeCredit = json<{ amount: number }[]>()
 
 export function toCustomer(row: q.CustomerRow, include: ReadonlySet<Include | 'storecredit'>, included: Included = {}): Customer {
   const customer: Customer = {
     id: row.id,
-    authentication: { force_password_reset: row.force_password_reset === 1 },
+    authentication: { force_password_reset: flag.decode(row.force_password_reset) },
     company: row.company,
     customer_group_id: row.customer_group_id,
     email: row.email,
@@ -42,13 +44,13 @@ export function toCustomer(row: q.CustomerRow, include: ReadonlySet<Include | 's
     tax_exempt_category: row.tax_exempt_category,
     date_created: row.date_created,
     date_modified: row.date_modified,
-    accepts_product_review_abandoned_cart_emails: row.accepts_product_review_abandoned_cart_emails === 1,
+    accepts_product_review_abandoned_cart_emails: flag.decode(row.accepts_product_review_abandoned_cart_emails),
     origin_channel_id: row.origin_channel_id,
-    channel_ids: row.channel_ids === null ? null : (JSON.parse(row.channel_ids) as number[]),
+    channel_ids: channelIdsColumn.decode(row.channel_ids),
     address_count: row.address_count,
     attribute_count: row.attribute_count,
   }
-  if (include.has('storecredit')) customer.store_credit_amounts = JSON.parse(row.store_credit_amounts) as { amount: number }[]
+  if (include.has('storecredit')) customer.store_credit_amounts = storeCredit.decode(row.store_credit_amounts)
   // Loaded for the whole page by loadIncludes (includes.ts); a customer without any has [].
   if (include.has('addresses')) customer.addresses = included.addresses?.get(row.id) ?? []
   if (include.has('attributes')) customer.attributes = included.attributes?.get(row.id) ?? []
@@ -112,9 +114,9 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
     registration_ip_address: '',
     customer_group_id: item.customer_group_id ?? 0,
     password_hash: hashes[i] ?? null,
-    force_password_reset: item.authentication?.force_password_reset ? 1 : 0,
-    accepts_product_review_abandoned_cart_emails: item.accepts_product_review_abandoned_cart_emails ? 1 : 0,
-    store_credit_amounts: JSON.stringify(item.store_credit_amounts ?? DEFAULT_STORE_CREDIT),
+    force_password_reset: flag.encode(item.authentication?.force_password_reset ?? false),
+    accepts_product_review_abandoned_cart_emails: flag.encode(item.accepts_product_review_abandoned_cart_emails ?? false),
+    store_credit_amounts: storeCredit.encode(item.store_credit_amounts ?? DEFAULT_STORE_CREDIT),
     origin_channel_id: item.origin_channel_id ?? 1,
     channel_ids: null, // set in the transaction: the default depends on the origin channel's settings
     address_count: 0,
@@ -126,7 +128,7 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
   const created = await db.transaction().execute(async (trx) => {
     await checkChannels(trx, storeId, items)
     const channelIds = await channelIdsOnCreate(trx, storeId, items)
-    const ids = await q.insertCustomers(trx, storeId, rows.map((row, i) => ({ ...row, channel_ids: channelIds[i] ? JSON.stringify(channelIds[i]) : null })))
+    const ids = await q.insertCustomers(trx, storeId, rows.map((row, i) => ({ ...row, channel_ids: channelIdsColumn.encode(channelIds[i] ?? null) })))
     await checkEmailScopes(trx, storeId, 'create', ids.map((id, i) => ({ id, email: items[i]!.email })))
     await writeNestedOnCreate(trx, now, storeId, items, ids)
     return q.findCustomers(trx, storeId, ids)
@@ -181,12 +183,12 @@ function updateOf(item: CustomerUpdate, row: q.CustomerRow, passwordHash: string
     changes.name_key = `${item.first_name ?? row.first_name} ${item.last_name ?? row.last_name}`.toLowerCase()
   }
   if (passwordHash !== undefined) changes.password_hash = passwordHash
-  if (item.authentication?.force_password_reset !== undefined) changes.force_password_reset = item.authentication.force_password_reset ? 1 : 0
+  if (item.authentication?.force_password_reset !== undefined) changes.force_password_reset = flag.encode(item.authentication.force_password_reset)
   if (item.accepts_product_review_abandoned_cart_emails !== undefined) {
-    changes.accepts_product_review_abandoned_cart_emails = item.accepts_product_review_abandoned_cart_emails ? 1 : 0
+    changes.accepts_product_review_abandoned_cart_emails = flag.encode(item.accepts_product_review_abandoned_cart_emails)
   }
-  if (item.store_credit_amounts !== undefined) changes.store_credit_amounts = JSON.stringify(item.store_credit_amounts)
-  if (item.channel_ids !== undefined) changes.channel_ids = item.channel_ids === null ? null : JSON.stringify(item.channel_ids)
+  if (item.store_credit_amounts !== undefined) changes.store_credit_amounts = storeCredit.encode(item.store_credit_amounts)
+  if (item.channel_ids !== undefined) changes.channel_ids = channelIdsColumn.encode(item.channel_ids)
   return changes
 }
 

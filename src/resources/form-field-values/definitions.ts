@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../../core/dates.js'
-import { reserveIds } from '../../db/counters.js'
+import { flag } from '../../db/codecs.js'
+import { withNextIds } from '../../db/numbering.js'
 import { isPossibleId } from '../../db/ids.js'
 import { type Database } from '../../db/schema.js'
 import { StoreAdminError, storeId } from '../../stores/service.js'
-import { toDefinition, type FieldDefinition } from './fields.js'
+import { optionsColumn, toDefinition, type FieldDefinition } from './fields.js'
 import { FIELD_TYPES, FORMS, TYPES_WITH_OPTIONS, type FieldType, type Form } from './schemas.js'
 
 // Form field definitions: BigCommerce keeps them in its control panel, Clientele in the admin API
@@ -50,9 +51,16 @@ export async function createFormField(db: Kysely<Database>, hash: string, input:
   if (problem) throw new StoreAdminError('invalid', problem)
   const store = await storeId(db, hash)
   return db.transaction().execute(async (trx) => {
-    // Reserving the id first takes the counter's row lock: concurrent creates of one name queue
-    // here, and the check below sees the other's field. A refused create rolls the id back.
-    const id = await reserveIds(trx, store, 'form_fields.last_id', 1)
+    // Numbering the row first takes the id counter's row lock: concurrent creates of one name
+    // queue here, and the check below sees the other's field. A refused create rolls the id back.
+    const [row] = await withNextIds(trx, store, 'form_fields', [{
+      form: input.form,
+      name: input.name,
+      type: input.type,
+      options: optionsColumn.encode(TYPES_WITH_OPTIONS.includes(input.type as FieldType) ? [...(input.options ?? [])] : null),
+      required: flag.encode(input.required ?? false),
+      date_created: formatTimestamp(clock()),
+    }])
     const taken = await trx
       .selectFrom('form_fields')
       .select('id')
@@ -61,18 +69,8 @@ export async function createFormField(db: Kysely<Database>, hash: string, input:
       .where('name', '=', input.name)
       .executeTakeFirst()
     if (taken) throw new StoreAdminError('conflict', `the ${input.form} form of store "${hash}" already has a field named "${input.name}"`)
-    const row = {
-      store_id: store,
-      id,
-      form: input.form,
-      name: input.name,
-      type: input.type,
-      options: TYPES_WITH_OPTIONS.includes(input.type as FieldType) ? JSON.stringify(input.options) : null,
-      required: input.required ? 1 : 0,
-      date_created: formatTimestamp(clock()),
-    }
-    await trx.insertInto('form_fields').values(row).execute()
-    return toPublic(row)
+    await trx.insertInto('form_fields').values(row!).execute()
+    return toPublic(row!)
   })
 }
 
@@ -87,6 +85,6 @@ export async function deleteFormField(db: Kysely<Database>, hash: string, id: nu
   const store = await storeId(db, hash)
   const missing = new StoreAdminError('not_found', `store "${hash}" has no form field ${id}`)
   if (!isPossibleId(id)) throw missing
-  const result = await db.deleteFrom('form_fields').where('store_id', '=', store).where('id', '=', id).executeTakeFirst()
+  const result = await db.transaction().execute((trx) => trx.deleteFrom('form_fields').where('store_id', '=', store).where('id', '=', id).executeTakeFirst())
   if (Number(result.numDeletedRows) === 0) throw missing
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import { isIsoDate } from '../../core/value-formats.js'
+import { flag, nullableJson } from '../../db/codecs.js'
 import type { Database, FormFieldTable } from '../../db/schema.js'
 import type { FieldType, FieldValue, Form } from './schemas.js'
 
@@ -16,14 +17,17 @@ export interface FieldDefinition {
   required: boolean
 }
 
+/** picklist, radiobuttons and checkboxes keep their choices as a JSON list; the other types null. */
+export const optionsColumn = nullableJson<string[]>()
+
 export function toDefinition(row: Selectable<FormFieldTable>): FieldDefinition {
   return {
     id: row.id,
     form: row.form as Form,
     name: row.name,
     type: row.type as FieldType,
-    options: row.options === null ? null : (JSON.parse(row.options) as string[]),
-    required: row.required === 1,
+    options: optionsColumn.decode(row.options),
+    required: flag.decode(row.required),
   }
 }
 

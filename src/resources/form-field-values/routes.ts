@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ownerOf } from '../../core/auth.js'
 import { CUSTOMERS } from '../../core/scopes.js'
 import { FormFieldValueBatch, FormFieldValueList, ListFormFieldValuesQuery, UpsertFormFieldValuesBody } from './schemas.js'
 import * as values from './service.js'
@@ -12,7 +13,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListFormFieldValuesQuery, response: { 200: FormFieldValueList },
     },
     config: { scopes: CUSTOMERS.read },
-  }, async (req) => values.listFormFieldValues(app.db, req.auth.storeId, req.query, req.url))
+  }, async (req) => values.listFormFieldValues(app.db, ownerOf(req).storeId, req.query, req.url))
 
   app.put('/customers/form-field-values', {
     schema: {
@@ -21,7 +22,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     // 10 concurrent upserts per store (BEHAVIOUR 10).
     config: { scopes: CUSTOMERS.write, concurrency: 10 },
-  }, async (req) => ({ data: await values.upsertFormFieldValues(app.db, app.clock(), req.auth.storeId, req.body), meta: {} }))
+  }, async (req) => ({ data: await values.upsertFormFieldValues(app.db, app.clock(), ownerOf(req).storeId, req.body), meta: {} }))
 }
 
 export default routes

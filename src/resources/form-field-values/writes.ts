@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
 import { RuleError } from '../../core/errors.js'
 import { hashPassword } from '../../core/passwords.js'
@@ -75,7 +75,7 @@ export async function checkFormFields(
 
 /** Upserts checked values of customers or of addresses: one value per owner and field. */
 export async function saveFormFieldValues(
-  db: Kysely<Database>,
+  trx: Transaction<Database>,
   now: Date,
   storeId: number,
   owner: Form,
@@ -94,7 +94,7 @@ export async function saveFormFieldValues(
   )
   if (rows.length === 0) return
   const ownerColumn = owner === 'customer' ? 'customer_id' : 'address_id'
-  await db
+  await trx
     .insertInto('form_field_values')
     .values(rows)
     .onConflict((oc) =>

@@ -1,6 +1,5 @@
-import type { Kysely, Updateable } from 'kysely'
+import type { Kysely, Updateable, Transaction } from 'kysely'
 import { applyFilters } from '../../core/filters.js'
-import { addToCounter } from '../../db/counters.js'
 import { type Database, type MetafieldTable } from '../../db/schema.js'
 import { visibleTo, type MetafieldAccount } from './permissions.js'
 import type { ParentTable } from './resource.js'
@@ -15,16 +14,6 @@ export interface ListScope {
   account: MetafieldAccount
   resourceType: string
   resourceId?: string
-}
-
-/**
- * Serialises the store's metafield writers until the transaction ends (on PostgreSQL, the row
- * lock of a counter; SQLite runs one write transaction at a time anyway), so that limit and
- * uniqueness checks read a state no one else is changing, and a customer cannot be deleted
- * between the check that it exists and the insert of its metafield.
- */
-export async function lockStoreMetafields(db: Kysely<Database>, storeId: number): Promise<void> {
-  await addToCounter(db, storeId, 'metafields.lock', 0)
 }
 
 function matching(db: Kysely<Database>, scope: ListScope, query: Record<string, unknown>) {
@@ -144,25 +133,25 @@ export async function identityTaken(
 }
 
 /** Inserts metafields; returns the stored rows, in no particular order. */
-export async function insertMetafields(db: Kysely<Database>, rows: NewMetafieldRow[]): Promise<MetafieldRow[]> {
+export async function insertMetafields(trx: Transaction<Database>, rows: NewMetafieldRow[]): Promise<MetafieldRow[]> {
   if (rows.length === 0) return []
-  return db.insertInto('metafields').values(rows).returningAll().execute()
+  return trx.insertInto('metafields').values(rows).returningAll().execute()
 }
 
-export async function updateMetafield(db: Kysely<Database>, id: number, changes: Updateable<MetafieldTable>): Promise<void> {
-  await db.updateTable('metafields').set(changes).where('id', '=', id).execute()
+export async function updateMetafield(trx: Transaction<Database>, id: number, changes: Updateable<MetafieldTable>): Promise<void> {
+  await trx.updateTable('metafields').set(changes).where('id', '=', id).execute()
 }
 
-export async function deleteMetafields(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
+export async function deleteMetafields(trx: Transaction<Database>, ids: readonly number[]): Promise<void> {
   const possible = possibleIds(ids)
   if (possible.length === 0) return
-  await db.deleteFrom('metafields').where('id', 'in', possible).execute()
+  await trx.deleteFrom('metafields').where('id', 'in', possible).execute()
 }
 
 /** Deletes every metafield of these resources, whoever owns it. */
-export async function deleteResourceMetafields(db: Kysely<Database>, storeId: number, resourceType: string, resourceIds: readonly string[]): Promise<void> {
+export async function deleteResourceMetafields(trx: Transaction<Database>, storeId: number, resourceType: string, resourceIds: readonly string[]): Promise<void> {
   if (resourceIds.length === 0) return
-  await db
+  await trx
     .deleteFrom('metafields')
     .where('store_id', '=', storeId)
     .where('resource_type', '=', resourceType)

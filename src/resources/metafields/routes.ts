@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
+import { ownerOf } from '../../core/auth.js'
 import { batchAnswer, type BatchOutcome } from './outcomes.js'
 import { accountOf } from './permissions.js'
 import { storedResourceId, type MetafieldResource } from './resource.js'
@@ -35,7 +36,7 @@ export function metafieldRoutes(resource: MetafieldResource): FastifyPluginAsync
         params: schemas.collectionParams, querystring: ListMetafieldsQuery, response: { 200: schemas.list },
       },
       config: { scopes: scopes.read },
-    }, async (req) => metafields.listMetafields(app.db, accountOf(req.auth), resource, req.query, req.url, resourceIdOf(req.params)))
+    }, async (req) => metafields.listMetafields(app.db, accountOf(ownerOf(req)), resource, req.query, req.url, resourceIdOf(req.params)))
 
     app.post(ofOne, {
       schema: {
@@ -44,7 +45,7 @@ export function metafieldRoutes(resource: MetafieldResource): FastifyPluginAsync
       },
       config: { scopes: scopes.write },
     }, async (req) => ({
-      data: await metafields.createMetafield(app.db, app.clock(), accountOf(req.auth), resource, resourceIdOf(req.params), req.body),
+      data: await metafields.createMetafield(app.db, app.clock(), accountOf(ownerOf(req)), resource, resourceIdOf(req.params), req.body),
       meta: {},
     }))
 
@@ -52,7 +53,7 @@ export function metafieldRoutes(resource: MetafieldResource): FastifyPluginAsync
       schema: { summary: `Get a ${label} metafield`, operationId: operationIds.get, tags, params: schemas.itemParams, response: { 200: schemas.single } },
       config: { scopes: scopes.read },
     }, async (req) => ({
-      data: await metafields.getMetafield(app.db, accountOf(req.auth), resource, resourceIdOf(req.params), metafieldIdOf(req.params)),
+      data: await metafields.getMetafield(app.db, accountOf(ownerOf(req)), resource, resourceIdOf(req.params), metafieldIdOf(req.params)),
       meta: {},
     }))
 
@@ -64,7 +65,7 @@ export function metafieldRoutes(resource: MetafieldResource): FastifyPluginAsync
       config: { scopes: scopes.write },
     }, async (req) => ({
       data: await metafields.updateMetafield(
-        app.db, app.clock(), accountOf(req.auth), resource, resourceIdOf(req.params), metafieldIdOf(req.params), req.body,
+        app.db, app.clock(), accountOf(ownerOf(req)), resource, resourceIdOf(req.params), metafieldIdOf(req.params), req.body,
       ),
       meta: {},
     }))
@@ -73,7 +74,7 @@ export function metafieldRoutes(resource: MetafieldResource): FastifyPluginAsync
       schema: { summary: `Delete a ${label} metafield`, operationId: operationIds.delete, tags, params: schemas.itemParams, response: { 204: Type.Null() } },
       config: { scopes: scopes.write },
     }, async (req, reply) => {
-      await metafields.deleteMetafield(app.db, accountOf(req.auth), resource, resourceIdOf(req.params), metafieldIdOf(req.params))
+      await metafields.deleteMetafield(app.db, accountOf(ownerOf(req)), resource, resourceIdOf(req.params), metafieldIdOf(req.params))
       return reply.code(204).send(null)
     })
 
@@ -83,7 +84,7 @@ export function metafieldRoutes(resource: MetafieldResource): FastifyPluginAsync
         querystring: ListMetafieldsQuery, response: { 200: schemas.list },
       },
       config: { scopes: scopes.read },
-    }, async (req) => metafields.listMetafields(app.db, accountOf(req.auth), resource, req.query, req.url))
+    }, async (req) => metafields.listMetafields(app.db, accountOf(ownerOf(req)), resource, req.query, req.url))
 
     app.post(all, {
       schema: {
@@ -91,7 +92,7 @@ export function metafieldRoutes(resource: MetafieldResource): FastifyPluginAsync
         body: schemas.createManyBody, response: { 200: schemas.written, 422: schemas.writtenPartly },
       },
       config: { scopes: scopes.write },
-    }, async (req, reply) => answer(reply, await metafields.createMetafields(app.db, app.clock(), accountOf(req.auth), resource, req.body)))
+    }, async (req, reply) => answer(reply, await metafields.createMetafields(app.db, app.clock(), accountOf(ownerOf(req)), resource, req.body)))
 
     app.put(all, {
       schema: {
@@ -99,7 +100,7 @@ export function metafieldRoutes(resource: MetafieldResource): FastifyPluginAsync
         body: UpdateMetafieldsBody, response: { 200: schemas.written, 422: schemas.writtenPartly },
       },
       config: { scopes: scopes.write },
-    }, async (req, reply) => answer(reply, await metafields.updateMetafields(app.db, app.clock(), accountOf(req.auth), resource, req.body)))
+    }, async (req, reply) => answer(reply, await metafields.updateMetafields(app.db, app.clock(), accountOf(ownerOf(req)), resource, req.body)))
 
     app.delete(all, {
       schema: {
@@ -107,6 +108,6 @@ export function metafieldRoutes(resource: MetafieldResource): FastifyPluginAsync
         body: DeleteMetafieldsBody, response: { 200: schemas.deleted, 422: schemas.deletedPartly },
       },
       config: { scopes: scopes.write },
-    }, async (req, reply) => answer(reply, await metafields.deleteMetafields(app.db, accountOf(req.auth), resource, req.body)))
+    }, async (req, reply) => answer(reply, await metafields.deleteMetafields(app.db, accountOf(ownerOf(req)), resource, req.body)))
   }
 }

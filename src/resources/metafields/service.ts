@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { withOffset } from '../../core/dates.js'
 import { resourceNotFound, RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
+import { lockStore } from '../../db/locks.js'
 import type { Database } from '../../db/schema.js'
 import { onlyItem, type BatchOutcome } from './outcomes.js'
 import { canSee, type MetafieldAccount } from './permissions.js'
@@ -145,12 +146,12 @@ export async function deleteMetafields(
  * that deletes the resources themselves (a deleted customer leaves no metafields, DECISIONS 15).
  */
 export async function deleteMetafieldsOf(
-  db: Kysely<Database>,
+  trx: Transaction<Database>,
   storeId: number,
   resource: MetafieldResource,
   resourceIds: readonly (number | string)[],
 ): Promise<void> {
   if (resourceIds.length === 0) return
-  await q.lockStoreMetafields(db, storeId)
-  await q.deleteResourceMetafields(db, storeId, resource.type, resourceIds.map((id) => storedResourceId(resource, id)))
+  await lockStore(trx, storeId, 'metafields')
+  await q.deleteResourceMetafields(trx, storeId, resource.type, resourceIds.map((id) => storedResourceId(resource, id)))
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Updateable } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
 import { METAFIELD_MISSING, metafieldExists, metafieldLimitReached, resourceNotFound } from '../../core/errors.js'
+import { lockStore } from '../../db/locks.js'
 import type { Database, MetafieldTable } from '../../db/schema.js'
 import { failure, type BatchOutcome, type ItemFailure } from './outcomes.js'
 import { canSee, deleteRefusal, updateRefusal, type MetafieldAccount } from './permissions.js'
@@ -44,7 +45,7 @@ export async function insertItems(
   const stamp = formatTimestamp(now)
   const { storeId, clientId } = account
   return db.transaction().execute(async (trx) => {
-    await q.lockStoreMetafields(trx, storeId)
+    await lockStore(trx, storeId, 'metafields')
     const resourceIds = [...new Set(items.map((item) => item.resourceId))]
     const existing = resource.parentTable ? await q.existingResources(trx, storeId, resource.parentTable, resourceIds) : undefined
     const taken = await q.ownedIdentities(trx, storeId, resource.type, resourceIds, clientId)
@@ -100,7 +101,7 @@ export async function updateItems(
 ): Promise<BatchOutcome<q.MetafieldRow>> {
   const stamp = formatTimestamp(now)
   return db.transaction().execute(async (trx) => {
-    await q.lockStoreMetafields(trx, account.storeId)
+    await lockStore(trx, account.storeId, 'metafields')
     const rows = new Map((await q.findMetafields(trx, account.storeId, resource.type, items.map((item) => item.id))).map((row) => [row.id, row]))
     const data: q.MetafieldRow[] = []
     const failures: ItemFailure[] = []
@@ -143,7 +144,7 @@ export async function deleteItems(
 ): Promise<BatchOutcome<number>> {
   const unique = [...new Set(ids)]
   return db.transaction().execute(async (trx) => {
-    await q.lockStoreMetafields(trx, account.storeId)
+    await lockStore(trx, account.storeId, 'metafields')
     const rows = new Map((await q.findMetafields(trx, account.storeId, resource.type, unique)).map((row) => [row.id, row]))
     const deleted: number[] = []
     const failures: ItemFailure[] = []

@@ -4,12 +4,13 @@ import { formatTimestamp, systemClock, type Clock } from '../../core/dates.js'
 import { bodyProblems } from '../../core/validation.js'
 import { isUniqueViolation } from '../../db/dialect.js'
 import { lockKeys } from '../../db/locks.js'
+import { flag } from '../../db/codecs.js'
 import type { Database } from '../../db/schema.js'
 import { storeIdByHash } from '../../stores/channels.js'
 import { StoreAdminError } from '../../stores/service.js'
 import * as q from './queries.js'
 import { EMPTY_BILLING_ADDRESS, INSTRUMENT_FIXTURES, type StoredInstrument, type StoredInstrumentCreate } from './schemas.js'
-import { toInstrument } from './service.js'
+import { details, toInstrument } from './service.js'
 
 // Stored instruments as test fixtures, for the admin API and the CLI: real stores fill them from
 // payments, which Clientele does not take. A customer has at most one default instrument: adding
@@ -69,8 +70,8 @@ export async function addInstrument(
     customer_id: customerId,
     token: instrument.token ?? randomBytes(32).toString('hex'),
     type: instrument.type,
-    is_default: instrument.is_default ? 1 : 0,
-    details: JSON.stringify(detailsOf(instrument)),
+    is_default: flag.encode(instrument.is_default ?? false),
+    details: details.encode(detailsOf(instrument)),
     date_created: formatTimestamp(clock()),
   }
   try {
@@ -92,7 +93,7 @@ export async function addInstrument(
 
 export async function removeInstrument(db: Kysely<Database>, storeHash: string, customerId: number, token: string): Promise<void> {
   const storeId = await storeIdByHash(db, storeHash)
-  if (!(await q.deleteInstrument(db, storeId, customerId, token))) {
+  if (!(await db.transaction().execute((trx) => q.deleteInstrument(trx, storeId, customerId, token)))) {
     throw new StoreAdminError('not_found', `customer ${customerId} of store "${storeHash}" has no instrument with token "${token}"`)
   }
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely'
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely'
 import { type Database, type StoredInstrumentTable } from '../../db/schema.js'
 import { isPossibleId } from '../../db/ids.js'
 
@@ -22,8 +22,8 @@ export async function instrumentsOf(db: Kysely<Database>, storeId: number, custo
     .execute()
 }
 
-export async function clearDefault(db: Kysely<Database>, storeId: number, customerId: number): Promise<void> {
-  await db
+export async function clearDefault(trx: Transaction<Database>, storeId: number, customerId: number): Promise<void> {
+  await trx
     .updateTable('stored_instruments')
     .set({ is_default: 0 })
     .where('store_id', '=', storeId)
@@ -32,13 +32,13 @@ export async function clearDefault(db: Kysely<Database>, storeId: number, custom
     .execute()
 }
 
-export async function insertInstrument(db: Kysely<Database>, row: Insertable<StoredInstrumentTable>): Promise<void> {
-  await db.insertInto('stored_instruments').values(row).execute()
+export async function insertInstrument(trx: Transaction<Database>, row: Insertable<StoredInstrumentTable>): Promise<void> {
+  await trx.insertInto('stored_instruments').values(row).execute()
 }
 
-export async function deleteInstrument(db: Kysely<Database>, storeId: number, customerId: number, token: string): Promise<boolean> {
+export async function deleteInstrument(trx: Transaction<Database>, storeId: number, customerId: number, token: string): Promise<boolean> {
   if (!isPossibleId(customerId)) return false
-  const result = await db
+  const result = await trx
     .deleteFrom('stored_instruments')
     .where('store_id', '=', storeId)
     .where('customer_id', '=', customerId)

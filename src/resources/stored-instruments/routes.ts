@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ownerOf } from '../../core/auth.js'
 import { STORED_INSTRUMENTS } from '../../core/scopes.js'
 import { CustomerParams, StoredInstrumentList } from './schemas.js'
 import * as instruments from './service.js'
@@ -13,7 +14,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       params: CustomerParams, response: { 200: StoredInstrumentList },
     },
     config: { scopes: STORED_INSTRUMENTS.read },
-  }, async (req) => instruments.listInstruments(app.db, req.auth.storeId, req.params.customerId))
+  }, async (req) => instruments.listInstruments(app.db, ownerOf(req).storeId, req.params.customerId))
 }
 
 export default routes

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ownerOf } from '../../core/auth.js'
 import { CUSTOMERS } from '../../core/scopes.js'
 import { LoginGuard, type LoginLimits } from './limits.js'
 import { ValidateCredentialsBody, ValidateCredentialsResult } from './schemas.js'
@@ -22,7 +23,7 @@ const routes: FastifyPluginAsyncTypebox<ValidateCredentialsOptions> = async (app
       body: ValidateCredentialsBody, response: { 200: ValidateCredentialsResult },
     },
     config: { scopes: CUSTOMERS.read },
-  }, async (req) => validateCredentials(app.db, guard, req.auth.storeId, req.ip, req.body))
+  }, async (req) => validateCredentials(app.db, guard, ownerOf(req).storeId, req.ip, req.body))
 }
 
 export default routes

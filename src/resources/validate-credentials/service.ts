@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { RuleError } from '../../core/errors.js'
+import { channelIds } from '../../db/codecs.js'
 import { hashPassword, verifyPassword } from '../../core/passwords.js'
 import type { Database } from '../../db/schema.js'
 import { DEFAULT_CHANNEL, globalLoginsAllowed } from '../../stores/channels.js'
@@ -24,9 +25,9 @@ let throwaway: Promise<string> | undefined
 /** A hash of a random password with the current parameters, made once: what unmatched attempts are verified against. */
 export const throwawayHash = (): Promise<string> => (throwaway ??= hashPassword(randomBytes(24).toString('base64')))
 
-export function mayLogIn(channelIds: string | null, channelId: number, globalLogins: boolean): boolean {
-  if (channelIds === null) return globalLogins
-  return (JSON.parse(channelIds) as number[]).includes(channelId)
+export function mayLogIn(stored: string | null, channelId: number, globalLogins: boolean): boolean {
+  const ids = channelIds.decode(stored)
+  return ids === null ? globalLogins : ids.includes(channelId)
 }
 
 export async function validateCredentials(
