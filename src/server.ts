@@ -3,7 +3,8 @@ import type { Config } from './core/config.js'
 import { RedisCounterStore } from './core/redis-counter-store.js'
 import { ensureReachable, openDatabase } from './db/connect.js'
 import { migrateToLatest, migrationsCurrent } from './db/migrate.js'
-import { countStores, createDevStore, findTokenOwner, StoreAdminError, type CreatedAccount } from './stores/service.js'
+import { StoreAdminError } from './stores/lookup.js'
+import { countStores, createDevStore, findTokenOwner, type CreatedAccount } from './stores/service.js'
 
 // `clientele serve`: open and migrate the database, create the dev store on first start, listen,
 // and on SIGTERM/SIGINT stop accepting, finish in-flight requests, close the database, exit 0.

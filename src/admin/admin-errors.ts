@@ -1,7 +1,7 @@
 import type { FastifyError } from 'fastify'
 import { ApiError } from '../core/errors.js'
 import { ErrorResponse } from '../core/schemas.js'
-import { StoreAdminError } from '../stores/service.js'
+import { StoreAdminError } from '../stores/lookup.js'
 
 // Admin services report plain StoreAdminError values (the CLI prints them); over HTTP they are
 // the envelope with the status their kind means.

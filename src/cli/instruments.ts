@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import * as instruments from '../resources/stored-instruments/fixtures.js'
-import { StoreAdminError } from '../stores/service.js'
+import { StoreAdminError } from '../stores/lookup.js'
 import { jsonOption, print, printList, withDatabase } from './shared.js'
 
 // `clientele instruments ...`: a customer's stored payment instruments, as test fixtures (real

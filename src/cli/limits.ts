@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { formatRateLimit, PLAN_NAMES, PLANS, WINDOW_MS, type PlanName, type RateLimit } from '../core/rate-limit-plans.js'
 import * as limits from '../stores/rate-limits.js'
-import { StoreAdminError } from '../stores/service.js'
+import { StoreAdminError } from '../stores/lookup.js'
 import { jsonOption, print, withDatabase } from './shared.js'
 
 // `clientele limits ...`: a store's request quota (docs/COMPATIBILITY.md "Limits"): one of

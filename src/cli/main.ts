@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { Command } from 'commander'
 import { loadConfig } from '../core/config.js'
-import { StoreAdminError } from '../stores/service.js'
+import { StoreAdminError } from '../stores/lookup.js'
 import { registerChannelCommands } from './channels.js'
 import { registerInstrumentCommands } from './instruments.js'
 import { registerLimitCommands } from './limits.js'

@@ -3,7 +3,7 @@ import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
 import { isUniqueViolation } from '../db/dialect.js'
 import { lockKeys } from '../db/locks.js'
 import { MAX_INTEGER, type Database } from '../db/schema.js'
-import { StoreAdminError } from './service.js'
+import { StoreAdminError, storeIdOf } from './lookup.js'
 import { isPossibleId, possibleIds } from '../db/ids.js'
 
 // A store's channels (its storefronts). BigCommerce manages them through its Channels API, which
@@ -21,15 +21,8 @@ export const DEFAULT_CHANNEL = 1
 /** Whether a channel lets global customers (channel_ids null) log in when its settings do not say: channel 1 only (BEHAVIOUR 3.10). */
 export const allowsGlobalLoginsByDefault = (channelId: number): boolean => channelId === DEFAULT_CHANNEL
 
-/** The id of the store with this hash (admin commands name stores by hash). */
-export async function storeIdByHash(db: Kysely<Database>, hash: string): Promise<number> {
-  const row = await db.selectFrom('stores').select('id').where('hash', '=', hash).executeTakeFirst()
-  if (!row) throw new StoreAdminError('not_found', `no store "${hash}"`)
-  return row.id
-}
-
 export async function listChannels(db: Kysely<Database>, storeHash: string): Promise<Channel[]> {
-  const storeId = await storeIdByHash(db, storeHash)
+  const storeId = await storeIdOf(db, storeHash)
   return db.selectFrom('channels').select(['id', 'name', 'date_created']).where('store_id', '=', storeId).orderBy('id').execute()
 }
 
@@ -44,7 +37,7 @@ export async function createChannel(db: Kysely<Database>, storeHash: string, inp
     throw new StoreAdminError('invalid', `channel id must be an integer from 1 to ${MAX_INTEGER}`)
   }
   if (input.name.trim() === '') throw new StoreAdminError('invalid', 'a channel needs a name')
-  const storeId = await storeIdByHash(db, storeHash)
+  const storeId = await storeIdOf(db, storeHash)
   const id = input.id ?? (await highestChannelId(db, storeId)) + 1
   const channel = { id, name: input.name, date_created: formatTimestamp(clock()) }
   try {
@@ -67,7 +60,7 @@ async function highestChannelId(db: Kysely<Database>, storeId: number): Promise<
 
 export async function renameChannel(db: Kysely<Database>, storeHash: string, id: number, name: string): Promise<Channel> {
   if (name.trim() === '') throw new StoreAdminError('invalid', 'a channel needs a name')
-  const storeId = await storeIdByHash(db, storeHash)
+  const storeId = await storeIdOf(db, storeHash)
   const row = isPossibleId(id)
     ? await db
         .updateTable('channels')
@@ -87,7 +80,7 @@ export async function renameChannel(db: Kysely<Database>, storeHash: string, id:
  */
 export async function deleteChannel(db: Kysely<Database>, storeHash: string, id: number): Promise<void> {
   if (id === DEFAULT_CHANNEL) throw new StoreAdminError('conflict', 'channel 1 is the default channel of every store and cannot be deleted')
-  const storeId = await storeIdByHash(db, storeHash)
+  const storeId = await storeIdOf(db, storeHash)
   await db.transaction().execute(async (trx) => {
     await lockChannelMembership(trx, storeId, 'exclusive')
     const users = await customersUsing(trx, storeId, id)

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
 import { rateLimitOf, rateLimitProblem, type PlanName, type RateLimit } from '../core/rate-limit-plans.js'
 import type { Database } from '../db/schema.js'
-import { StoreAdminError } from './service.js'
+import { StoreAdminError, storeIdOf } from './lookup.js'
 
 // A store's own request quota, shared by every API account of the store, as BigCommerce's is
 // (BEHAVIOUR 10). A store without one has the deployment's default (DEFAULT_RATE_LIMIT); the
@@ -20,19 +20,13 @@ export interface StoreRateLimit {
   unlimited: boolean
 }
 
-async function storeId(db: Kysely<Database>, hash: string): Promise<number> {
-  const row = await db.selectFrom('stores').select('id').where('hash', '=', hash).executeTakeFirst()
-  if (!row) throw new StoreAdminError('not_found', `no store "${hash}"`)
-  return row.id
-}
-
 function view(hash: string, source: StoreRateLimit['source'], limit: RateLimit): StoreRateLimit {
   return { store_hash: hash, source, plan: limit.plan ?? null, quota: limit.quota, window_ms: limit.windowMs, unlimited: limit.unlimited === true }
 }
 
 /** The quota a store's requests are counted against: its own, or `fallback` (the default). */
 export async function getRateLimit(db: Kysely<Database>, hash: string, fallback: RateLimit): Promise<StoreRateLimit> {
-  const id = await storeId(db, hash)
+  const id = await storeIdOf(db, hash)
   const row = await db.selectFrom('rate_limits').select(['quota', 'window_ms', 'plan']).where('store_id', '=', id).executeTakeFirst()
   return row ? view(hash, 'store', rateLimitOf(row)) : view(hash, 'default', fallback)
 }
@@ -52,7 +46,7 @@ export async function listRateLimits(db: Kysely<Database>): Promise<StoreRateLim
 export async function setRateLimit(db: Kysely<Database>, hash: string, limit: RateLimit, clock: Clock = systemClock): Promise<StoreRateLimit> {
   const problem = rateLimitProblem(limit)
   if (problem) throw new StoreAdminError('invalid', problem)
-  const id = await storeId(db, hash)
+  const id = await storeIdOf(db, hash)
   const values = { quota: limit.quota, window_ms: limit.windowMs, plan: limit.plan ?? null, date_modified: formatTimestamp(clock()) }
   await db
     .insertInto('rate_limits')
@@ -64,7 +58,7 @@ export async function setRateLimit(db: Kysely<Database>, hash: string, limit: Ra
 
 /** Drops a store's own quota: it has the default again. */
 export async function clearRateLimit(db: Kysely<Database>, hash: string, fallback: RateLimit): Promise<StoreRateLimit> {
-  const id = await storeId(db, hash)
+  const id = await storeIdOf(db, hash)
   await db.deleteFrom('rate_limits').where('store_id', '=', id).execute()
   return view(hash, 'default', fallback)
 }

@@ -5,16 +5,11 @@ import { rateLimitOf } from '../core/rate-limit-plans.js'
 import { ALL_SCOPES } from '../core/scopes.js'
 import { isUniqueViolation } from '../db/dialect.js'
 import { STORE_DATA_TABLES, type Database } from '../db/schema.js'
+import { StoreAdminError, storeIdOf } from './lookup.js'
 import { hashToken, randomKey } from './tokens.js'
 
 // Stores and their API accounts: what the CLI and the admin API manage. Errors here are plain
 // StoreAdminError values; the admin routes and the CLI each present them their own way.
-
-export class StoreAdminError extends Error {
-  constructor(readonly kind: 'not_found' | 'conflict' | 'invalid', message: string) {
-    super(message)
-  }
-}
 
 export interface Store {
   hash: string
@@ -62,13 +57,6 @@ export async function countStores(db: Kysely<Database>): Promise<number> {
   return Number(row.n)
 }
 
-/** The id of the store with this hash; an unknown hash is a not_found error. */
-export async function storeId(db: Kysely<Database>, hash: string): Promise<number> {
-  const row = await db.selectFrom('stores').select('id').where('hash', '=', hash).executeTakeFirst()
-  if (!row) throw new StoreAdminError('not_found', `no store "${hash}"`)
-  return row.id
-}
-
 /** Deletes a store with its accounts and all its data (every table cascades from stores). */
 export async function deleteStore(db: Kysely<Database>, hash: string): Promise<void> {
   const result = await db.deleteFrom('stores').where('hash', '=', hash).executeTakeFirst()
@@ -77,7 +65,7 @@ export async function deleteStore(db: Kysely<Database>, hash: string): Promise<v
 
 /** Empties a store's data (customers and everything hanging off them; ids restart at 1) and keeps its accounts and channels (STORE_ADMIN_TABLES). */
 export async function resetStore(db: Kysely<Database>, hash: string): Promise<void> {
-  const id = await storeId(db, hash)
+  const id = await storeIdOf(db, hash)
   await db.transaction().execute(async (trx) => {
     for (const table of STORE_DATA_TABLES) await trx.deleteFrom(table).where('store_id', '=', id).execute()
   })
@@ -107,7 +95,7 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, clo
   if (input.scopes.length === 0) throw new StoreAdminError('invalid', 'an account needs at least one scope')
   const clientId = input.clientId ?? randomKey()
   if (!HASH.test(clientId)) throw new StoreAdminError('invalid', `client id "${clientId}" must be 1-64 letters, digits, "-" or "_"`)
-  const id = await storeId(db, input.storeHash)
+  const id = await storeIdOf(db, input.storeHash)
   checkChosenToken(input.accessToken, 'a chosen access token')
   const token = input.accessToken ?? randomKey()
   const scopes = [...new Set(input.scopes)]
@@ -137,7 +125,7 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, clo
 
 export async function listAccounts(db: Kysely<Database>, storeHash?: string): Promise<ApiAccount[]> {
   // An unknown store is an error, not an empty list: a typo in a hash must not look like "no tokens".
-  if (storeHash !== undefined) await storeId(db, storeHash)
+  if (storeHash !== undefined) await storeIdOf(db, storeHash)
   let query = db
     .selectFrom('api_accounts')
     .innerJoin('stores', 'stores.id', 'api_accounts.store_id')

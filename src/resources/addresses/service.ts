@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../../db/dialect.js'
 import { existingIds } from '../../db/existing.js'
 import { groupBy } from '../../db/rows.js'
 import type { CustomerAddressTable, Database } from '../../db/schema.js'
-import { checkFormFields, saveFormFieldValues, toFormFieldValue, valuesOfAddresses, type AddressFormFieldValue } from '../form-field-values/index.js'
+import { checkFormFields, hashPasswords, saveFormFieldValues, toFormFieldValue, valuesOfAddresses, type AddressFormFieldValue } from '../form-field-values/index.js'
 import { countryName } from './countries.js'
 import * as q from './queries.js'
 import { ADDRESS_PROBLEMS, fingerprint, normaliseAddress, type AddressFields } from './rules.js'
@@ -65,12 +65,13 @@ export async function listAddresses(
 }
 
 export async function createAddresses(db: Kysely<Database>, now: Date, storeId: number, items: AddressCreate[]): Promise<Address[]> {
+  const hashes = await hashPasswords(db, storeId, { address: items.flatMap((item) => item.form_fields ?? []) })
   const rows = await db.transaction().execute(async (trx) => {
     const known = await existingIds(trx, 'customers', storeId, items.map((item) => item.customer_id))
     items.forEach((item, i) => {
       if (!known.has(item.customer_id)) throw new RuleError(`${i}.customer_id`, ADDRESS_PROBLEMS.unknownCustomer)
     })
-    return insertNewAddresses(trx, now, storeId, items.map((item, i) => ({ customerId: item.customer_id, input: item, at: `${i}` })))
+    return insertNewAddresses(trx, now, storeId, items.map((item, i) => ({ customerId: item.customer_id, input: item, at: `${i}` })), hashes)
   })
   return rows.map((row) => toAddress(row))
 }
@@ -96,6 +97,7 @@ export async function updateAddresses(db: Kysely<Database>, now: Date, storeId: 
     if (first !== undefined) throw new RuleError(`${i}.id`, ADDRESS_PROBLEMS.repeatedId(first))
     firstOf.set(item.id, i)
   })
+  const hashes = await hashPasswords(db, storeId, { address: items.flatMap((item) => item.form_fields ?? []) })
   try {
     const rows = await db.transaction().execute(async (trx) => {
       await lockStore(trx, storeId, 'addresses')
@@ -106,7 +108,7 @@ export async function updateAddresses(db: Kysely<Database>, now: Date, storeId: 
         return normaliseAddress(merged(row, item), `${i}`)
       })
       const checked = await checkFormFields(
-        trx, storeId, 'address', items.map((item, i) => ({ values: formFieldValuesOf(item.form_fields, `${i}`) })),
+        trx, storeId, 'address', items.map((item, i) => ({ values: formFieldValuesOf(item.form_fields, `${i}`) })), hashes,
       )
       const siblings = await q.addressesOfCustomers(trx, storeId, [...current.values()].map((row) => row.customer_id))
       const prints = new Map(siblings.map((row) => [row.id, { customer: row.customer_id, print: row.fingerprint }]))

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import { lockStore } from '../../db/locks.js'
 import { recountCustomers } from '../../db/recount.js'
 import type { Database } from '../../db/schema.js'
-import { checkFormFields, saveFormFieldValues, type FormFieldInput } from '../form-field-values/index.js'
+import { checkFormFields, saveFormFieldValues, type FormFieldInput, type PasswordHashes } from '../form-field-values/index.js'
 import * as q from './queries.js'
 import { fingerprint, normaliseAddress, type AddressFields } from './rules.js'
 import type { NestedAddressCreate } from './schemas.js'
@@ -49,12 +49,14 @@ export async function insertNewAddresses(
   now: Date,
   storeId: number,
   items: NewAddress[],
+  hashes: PasswordHashes,
 ): Promise<q.AddressRow[]> {
   if (items.length === 0) return []
   const normalised = items.map((item) => normaliseAddress(withDefaults(item.input), item.at))
   const checked = await checkFormFields(
     trx, storeId, 'address',
     items.map((item) => ({ values: formFieldValuesOf(item.input.form_fields, item.at), requiredAt: `${item.at}.form_fields` })),
+    hashes,
   )
   // This store's address writers take turns, so the duplicate check below sees every committed address.
   await lockStore(trx, storeId, 'addresses')

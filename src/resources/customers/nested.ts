@@ -1,9 +1,9 @@
-import type { Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { RuleError } from '../../core/errors.js'
 import type { Database } from '../../db/schema.js'
 import { insertNewAddresses } from '../addresses/index.js'
 import { upsertValues } from '../attribute-values/index.js'
-import { checkFormFields, saveFormFieldValues, type FormFieldEntry } from '../form-field-values/index.js'
+import { checkFormFields, hashPasswords, saveFormFieldValues, type FormFieldEntry, type PasswordHashes } from '../form-field-values/index.js'
 import type { CustomerCreate, CustomerUpdate } from './schemas.js'
 
 // Sub-resources sent inside customers, under the rules of their own resources, in the customer's
@@ -19,6 +19,15 @@ export const NESTED_PROBLEMS = {
       : 'cannot be changed through PUT /customers: use /customers/attribute-values',
 } as const
 
+/** The hashes of the nested form fields' password values, made before the customers' transaction opens. */
+export function nestedPasswordHashes(db: Kysely<Database>, storeId: number, items: (CustomerCreate | CustomerUpdate)[]): Promise<PasswordHashes> {
+  return hashPasswords(db, storeId, {
+    customer: items.flatMap((item) => item.form_fields ?? []),
+    // PUT refuses nested addresses (refuseNestedOnUpdate); only a POST's are written.
+    address: items.flatMap((item) => ((item as CustomerCreate).addresses ?? []).flatMap((address) => address.form_fields ?? [])),
+  })
+}
+
 /** Writes the nested sub-resources of created customers, once their ids are known. */
 export async function writeNestedOnCreate(
   trx: Transaction<Database>,
@@ -26,6 +35,7 @@ export async function writeNestedOnCreate(
   storeId: number,
   items: CustomerCreate[],
   ids: number[],
+  hashes: PasswordHashes,
 ): Promise<void> {
   // Customer form fields first (a required one missing fails before any other check), then
   // addresses with theirs, then attribute values: the order their rows and ids are made in.
@@ -35,11 +45,13 @@ export async function writeNestedOnCreate(
       values: (item.form_fields ?? []).map((input, j) => ({ input, at: `${i}.form_fields.${j}` })),
       requiredAt: `${i}.form_fields`,
     })),
+    hashes,
   )
   await saveFormFieldValues(trx, now, storeId, 'customer', ids.map((ownerId, i) => ({ ownerId, values: formFields[i]! })))
   await insertNewAddresses(
     trx, now, storeId,
     items.flatMap((item, i) => (item.addresses ?? []).map((input, j) => ({ customerId: ids[i]!, input, at: `${i}.addresses.${j}` }))),
+    hashes,
   )
   await upsertValues(
     trx, now, storeId,
@@ -65,7 +77,13 @@ export function refuseNestedOnUpdate(items: CustomerUpdate[]): void {
 }
 
 /** Upserts the `form_fields` of updated customers (all of which exist; one may appear twice in a batch). */
-export async function writeNestedOnUpdate(trx: Transaction<Database>, now: Date, storeId: number, items: CustomerUpdate[]): Promise<void> {
+export async function writeNestedOnUpdate(
+  trx: Transaction<Database>,
+  now: Date,
+  storeId: number,
+  items: CustomerUpdate[],
+  hashes: PasswordHashes,
+): Promise<void> {
   const byCustomer = new Map<number, FormFieldEntry>()
   items.forEach((item, i) => {
     const entry = byCustomer.get(item.id) ?? { values: [] }
@@ -73,6 +91,6 @@ export async function writeNestedOnUpdate(trx: Transaction<Database>, now: Date,
     byCustomer.set(item.id, entry)
   })
   const owners = [...byCustomer]
-  const checked = await checkFormFields(trx, storeId, 'customer', owners.map(([, entry]) => entry))
+  const checked = await checkFormFields(trx, storeId, 'customer', owners.map(([, entry]) => entry), hashes)
   await saveFormFieldValues(trx, now, storeId, 'customer', owners.map(([ownerId], i) => ({ ownerId, values: checked[i]! })))
 }

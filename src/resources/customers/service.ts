@@ -9,7 +9,7 @@ import { CUSTOMER_METAFIELDS, deleteMetafieldsOf } from '../metafields/index.js'
 import { channelIdsOnCreate, checkChannels } from './channel-checks.js'
 import { checkEmailScopes } from './email-scope.js'
 import { loadIncludes, type Included } from './includes.js'
-import { refuseNestedOnUpdate, writeNestedOnCreate, writeNestedOnUpdate } from './nested.js'
+import { nestedPasswordHashes, refuseNestedOnUpdate, writeNestedOnCreate, writeNestedOnUpdate } from './nested.js'
 import * as q from './queries.js'
 import {
   CUSTOMER_SORTS,
@@ -99,7 +99,8 @@ async function passwordHashes(items: (CustomerCreate | CustomerUpdate)[]): Promi
 
 export async function createCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerCreate[]): Promise<Customer[]> {
   checkPasswords(items)
-  const hashes = await passwordHashes(items)
+  // Every hash is made before the transaction opens, which then holds its connection only for SQL.
+  const [hashes, formFieldHashes] = await Promise.all([passwordHashes(items), nestedPasswordHashes(db, storeId, items)])
   const stamp = formatTimestamp(now)
   const rows: q.NewCustomerRow[] = items.map((item, i) => ({
     email: item.email,
@@ -130,7 +131,7 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
     const channelIds = await channelIdsOnCreate(trx, storeId, items)
     const ids = await q.insertCustomers(trx, storeId, rows.map((row, i) => ({ ...row, channel_ids: channelIdsColumn.encode(channelIds[i] ?? null) })))
     await checkEmailScopes(trx, storeId, 'create', ids.map((id, i) => ({ id, email: items[i]!.email })))
-    await writeNestedOnCreate(trx, now, storeId, items, ids)
+    await writeNestedOnCreate(trx, now, storeId, items, ids, formFieldHashes)
     return q.findCustomers(trx, storeId, ids)
   })
   return created.sort((a, b) => a.id - b.id).map((row) => toCustomer(row, WRITE_RESPONSE))
@@ -139,7 +140,7 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
 export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerUpdate[]): Promise<Customer[]> {
   refuseNestedOnUpdate(items)
   checkPasswords(items)
-  const hashes = await passwordHashes(items)
+  const [hashes, formFieldHashes] = await Promise.all([passwordHashes(items), nestedPasswordHashes(db, storeId, items)])
   const stamp = formatTimestamp(now)
   const ids = items.map((item) => item.id)
 
@@ -165,7 +166,7 @@ export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: 
     // `current` holds each row as the batch left it.
     const rescoped = items.filter((item) => item.email !== undefined || item.channel_ids !== undefined)
     await checkEmailScopes(trx, storeId, 'update', rescoped.map((item) => ({ id: item.id, email: current.get(item.id)!.email })))
-    await writeNestedOnUpdate(trx, now, storeId, items)
+    await writeNestedOnUpdate(trx, now, storeId, items, formFieldHashes)
     return q.findCustomers(trx, storeId, ids)
   })
   const byId = new Map(updated.map((row) => [row.id, row]))

@@ -4,7 +4,7 @@ import { flag } from '../../db/codecs.js'
 import { withNextIds } from '../../db/numbering.js'
 import { isPossibleId } from '../../db/ids.js'
 import { type Database } from '../../db/schema.js'
-import { StoreAdminError, storeId } from '../../stores/service.js'
+import { StoreAdminError, storeIdOf } from '../../stores/lookup.js'
 import { optionsColumn, toDefinition, type FieldDefinition } from './fields.js'
 import { FIELD_TYPES, FORMS, TYPES_WITH_OPTIONS, type FieldType, type Form } from './schemas.js'
 
@@ -49,7 +49,7 @@ function toPublic(row: Parameters<typeof toDefinition>[0]): FormFieldDefinition 
 export async function createFormField(db: Kysely<Database>, hash: string, input: NewFormField, clock: Clock = systemClock): Promise<FormFieldDefinition> {
   const problem = definitionProblem(input)
   if (problem) throw new StoreAdminError('invalid', problem)
-  const store = await storeId(db, hash)
+  const store = await storeIdOf(db, hash)
   return db.transaction().execute(async (trx) => {
     // Numbering the row first takes the id counter's row lock: concurrent creates of one name
     // queue here, and the check below sees the other's field. A refused create rolls the id back.
@@ -75,14 +75,14 @@ export async function createFormField(db: Kysely<Database>, hash: string, input:
 }
 
 export async function listFormFields(db: Kysely<Database>, hash: string): Promise<FormFieldDefinition[]> {
-  const store = await storeId(db, hash)
+  const store = await storeIdOf(db, hash)
   const rows = await db.selectFrom('form_fields').selectAll().where('store_id', '=', store).orderBy('id').execute()
   return rows.map(toPublic)
 }
 
 /** Deletes a field and every value of it. */
 export async function deleteFormField(db: Kysely<Database>, hash: string, id: number): Promise<void> {
-  const store = await storeId(db, hash)
+  const store = await storeIdOf(db, hash)
   const missing = new StoreAdminError('not_found', `store "${hash}" has no form field ${id}`)
   if (!isPossibleId(id)) throw missing
   const result = await db.transaction().execute((trx) => trx.deleteFrom('form_fields').where('store_id', '=', store).where('id', '=', id).executeTakeFirst())

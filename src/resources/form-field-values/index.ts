@@ -4,4 +4,4 @@
 
 export { toFormFieldValue, valuesOfAddresses, valuesOfCustomers, valuesOfCustomersAddresses } from './queries.js'
 export { AddressFormFieldValue, CustomerFormFieldValue, FormFieldInput } from './schemas.js'
-export { checkFormFields, saveFormFieldValues, type FormFieldEntry } from './writes.js'
+export { checkFormFields, hashPasswords, saveFormFieldValues, type FormFieldEntry, type PasswordHashes } from './writes.js'

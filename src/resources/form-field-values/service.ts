@@ -12,7 +12,7 @@ import {
   type FormFieldValueUpsert,
   type ListFormFieldValuesQuery,
 } from './schemas.js'
-import { checkFormFields, saveFormFieldValues, type FormFieldEntry } from './writes.js'
+import { checkFormFields, hashPasswords, saveFormFieldValues, type FormFieldEntry } from './writes.js'
 
 // GET and PUT /customers/form-field-values: values of the store's customer and address form
 // fields. The PUT is an upsert per (owner, field) and all-or-nothing.
@@ -78,6 +78,8 @@ export async function upsertFormFieldValues(
 ): Promise<FormFieldValue[]> {
   const owned = items.map(ownerOf)
   const passwords = new Set<number>()
+  const inputs = (form: Form) => owned.filter((o) => o.form === form).map((o) => ({ name: o.item.name, value: o.item.value }))
+  const hashes = await hashPasswords(db, storeId, { customer: inputs('customer'), address: inputs('address') })
   await db.transaction().execute(async (trx) => {
     await checkOwners(trx, storeId, owned)
     for (const form of ['customer', 'address'] as const) {
@@ -85,7 +87,7 @@ export async function upsertFormFieldValues(
       const entries: FormFieldEntry[] = owners.map(([, group]) => ({
         values: group.map((o) => ({ input: { name: o.item.name, value: o.item.value }, at: `${o.index}` })),
       }))
-      const checked = await checkFormFields(trx, storeId, form, entries)
+      const checked = await checkFormFields(trx, storeId, form, entries, hashes)
       owners.forEach(([, group], i) =>
         group.forEach((o, j) => {
           if (checked[i]![j]!.field.type === 'password') passwords.add(o.index)

@@ -32,15 +32,44 @@ export interface CheckedValue {
   stored: string
 }
 
-/** Checks each owner's values against the form's fields; returns them ready to store, per entry. */
-export async function checkFormFields(
+/** Hashes of password values, keyed by the value: made by hashPasswords, read by checkFormFields. */
+export type PasswordHashes = ReadonlyMap<string, string>
+
+/**
+ * Hashes the values that the store's forms keep as passwords, before the write's transaction
+ * opens: scrypt takes tens of milliseconds, and inside the transaction it would hold its
+ * connection (on SQLite, the only one) as long. Only values their field accepts are hashed.
+ */
+export async function hashPasswords(
   db: Kysely<Database>,
+  storeId: number,
+  valuesByForm: Partial<Record<Form, readonly FormFieldInput[]>>,
+): Promise<PasswordHashes> {
+  const plain = new Set<string>()
+  for (const [form, inputs] of Object.entries(valuesByForm) as [Form, readonly FormFieldInput[]][]) {
+    if (inputs.length === 0) continue
+    const fields = await fieldsOf(db, storeId, form)
+    for (const { name, value } of inputs) {
+      const field = fields.get(name)
+      if (field?.type === 'password' && valueProblem(field, value) === undefined) plain.add(String(value))
+    }
+  }
+  return new Map(await Promise.all([...plain].map(async (password) => [password, await hashPassword(password)] as const)))
+}
+
+/**
+ * Checks each owner's values against the form's fields, read in the write's transaction; returns
+ * them ready to store, per entry, password values as the hashes made before it opened.
+ */
+export async function checkFormFields(
+  trx: Transaction<Database>,
   storeId: number,
   form: Form,
   entries: FormFieldEntry[],
+  hashes: PasswordHashes,
 ): Promise<CheckedValue[][]> {
   if (!entries.some((entry) => entry.values.length > 0 || entry.requiredAt !== undefined)) return entries.map(() => [])
-  const fields = await fieldsOf(db, storeId, form)
+  const fields = await fieldsOf(trx, storeId, form)
   const checked = entries.map((entry) => {
     const seen = new Map<string, string>()
     const values = entry.values.map(({ input, at }) => {
@@ -59,14 +88,15 @@ export async function checkFormFields(
     }
     return values
   })
-  // Password values are hashed once every value has passed: a refused request costs no hashing.
   return Promise.all(
     checked.map((values) =>
       Promise.all(
         values.map(async ({ field, value }) => ({
           field,
           value,
-          stored: JSON.stringify(field.type === 'password' ? await hashPassword(String(value)) : value),
+          // Hashed here only for a field that became a password field since hashPasswords read
+          // the fields (deleted and made again meanwhile): correct, if slower.
+          stored: JSON.stringify(field.type === 'password' ? (hashes.get(String(value)) ?? (await hashPassword(String(value)))) : value),
         })),
       ),
     ),

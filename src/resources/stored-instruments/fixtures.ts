@@ -6,8 +6,7 @@ import { isUniqueViolation } from '../../db/dialect.js'
 import { lockKeys } from '../../db/locks.js'
 import { flag } from '../../db/codecs.js'
 import type { Database } from '../../db/schema.js'
-import { storeIdByHash } from '../../stores/channels.js'
-import { StoreAdminError } from '../../stores/service.js'
+import { StoreAdminError, storeIdOf } from '../../stores/lookup.js'
 import * as q from './queries.js'
 import { EMPTY_BILLING_ADDRESS, INSTRUMENT_FIXTURES, type StoredInstrument, type StoredInstrumentCreate } from './schemas.js'
 import { details, toInstrument } from './service.js'
@@ -51,7 +50,7 @@ async function requireCustomer(db: Kysely<Database>, storeId: number, storeHash:
 }
 
 export async function listInstrumentsOf(db: Kysely<Database>, storeHash: string, customerId: number): Promise<StoredInstrument[]> {
-  const storeId = await storeIdByHash(db, storeHash)
+  const storeId = await storeIdOf(db, storeHash)
   await requireCustomer(db, storeId, storeHash, customerId)
   return (await q.instrumentsOf(db, storeId, customerId)).map(toInstrument)
 }
@@ -64,7 +63,7 @@ export async function addInstrument(
   clock: Clock = systemClock,
 ): Promise<StoredInstrument> {
   const instrument = checked(input)
-  const storeId = await storeIdByHash(db, storeHash)
+  const storeId = await storeIdOf(db, storeHash)
   const row = {
     store_id: storeId,
     customer_id: customerId,
@@ -92,7 +91,7 @@ export async function addInstrument(
 }
 
 export async function removeInstrument(db: Kysely<Database>, storeHash: string, customerId: number, token: string): Promise<void> {
-  const storeId = await storeIdByHash(db, storeHash)
+  const storeId = await storeIdOf(db, storeHash)
   if (!(await db.transaction().execute((trx) => q.deleteInstrument(trx, storeId, customerId, token)))) {
     throw new StoreAdminError('not_found', `customer ${customerId} of store "${storeHash}" has no instrument with token "${token}"`)
   }
