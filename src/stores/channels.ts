@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
 import { isUniqueViolation } from '../db/dialect.js'
+import { optionalFlag } from '../db/codecs.js'
 import { lockKeys } from '../db/locks.js'
 import { MAX_INTEGER, type Database } from '../db/schema.js'
 import { StoreAdminError, storeIdOf } from './lookup.js'
@@ -148,5 +149,5 @@ export async function globalLoginsAllowed(db: Kysely<Database>, storeId: number,
     .where('channels.id', '=', channelId)
     .executeTakeFirst()
   if (!row) return undefined
-  return row.allow_global_logins === null ? allowsGlobalLoginsByDefault(channelId) : row.allow_global_logins === 1
+  return optionalFlag.decode(row.allow_global_logins) ?? allowsGlobalLoginsByDefault(channelId)
 }

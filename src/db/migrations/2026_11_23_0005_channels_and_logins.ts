@@ -80,7 +80,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Emails are unique per channel scope (DECISIONS 7), which no unique index can say: customers
   // with disjoint channel_ids may share one. Writers hold a lock on store + email instead
-  // (lockKeys in dialect.ts); the index stays for `email:in` and those checks, ending in id.
+  // (lockKeys in locks.ts); the index stays for `email:in` and those checks, ending in id.
   await db.schema.dropIndex('customers_email').execute()
   await db.schema.createIndex('customers_email').on('customers').columns(['store_id', 'email_key', 'id']).execute()
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import { isIsoDate } from '../../core/value-formats.js'
-import { flag, nullableJson } from '../../db/codecs.js'
+import { flag, json, nullableJson } from '../../db/codecs.js'
 import type { Database, FormFieldTable } from '../../db/schema.js'
 import type { FieldType, FieldValue, Form } from './schemas.js'
 
@@ -16,6 +16,9 @@ export interface FieldDefinition {
   options: string[] | null
   required: boolean
 }
+
+/** A value's column: JSON of the value as sent, or of a password's hash. */
+export const storedValue = json<FieldValue>()
 
 /** picklist, radiobuttons and checkboxes keep their choices as a JSON list; the other types null. */
 export const optionsColumn = nullableJson<string[]>()

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import { applyFilters, type FilterFields } from '../../core/filters.js'
 import type { Database } from '../../db/schema.js'
-import type { AddressFormFieldValue, CustomerFormFieldValue, FieldValue, FormFieldValue } from './schemas.js'
+import { storedValue } from './fields.js'
+import type { AddressFormFieldValue, CustomerFormFieldValue, FormFieldValue } from './schemas.js'
 
 // Reading form field values with their field's name. Password values are stored hashed and
 // never leave the database: every read leaves them out.
@@ -62,7 +63,7 @@ export function valuesOfCustomersAddresses(db: Kysely<Database>, storeId: number
 }
 
 export function toFormFieldValue(row: ValueRow): FormFieldValue {
-  const value = JSON.parse(row.value) as FieldValue
+  const value = storedValue.decode(row.value)
   return row.customer_id !== null
     ? ({ customer_id: row.customer_id, name: row.name, value } satisfies CustomerFormFieldValue)
     : ({ address_id: row.address_id!, name: row.name, value } satisfies AddressFormFieldValue)

@@ -3,7 +3,7 @@ import { formatTimestamp } from '../../core/dates.js'
 import { RuleError } from '../../core/errors.js'
 import { hashPassword } from '../../core/passwords.js'
 import type { Database } from '../../db/schema.js'
-import { fieldsOf, valueProblem, type FieldDefinition } from './fields.js'
+import { fieldsOf, storedValue, valueProblem, type FieldDefinition } from './fields.js'
 import type { FieldValue, Form, FormFieldInput } from './schemas.js'
 
 // Writing form field values, wherever they arrive: PUT /customers/form-field-values, and
@@ -96,7 +96,7 @@ export async function checkFormFields(
           value,
           // Hashed here only for a field that became a password field since hashPasswords read
           // the fields (deleted and made again meanwhile): correct, if slower.
-          stored: JSON.stringify(field.type === 'password' ? (hashes.get(String(value)) ?? (await hashPassword(String(value)))) : value),
+          stored: storedValue.encode(field.type === 'password' ? (hashes.get(String(value)) ?? (await hashPassword(String(value)))) : value),
         })),
       ),
     ),
