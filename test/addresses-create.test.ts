@@ -4,7 +4,8 @@ import { ADDRESS_PROBLEMS } from '../src/resources/addresses/rules.js'
 import { FORM_FIELD_PROBLEMS } from '../src/resources/form-field-values/writes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, type TestApp } from './helpers/app.js'
-import { addressesOf, addressFrom, AKRON, countsOf, createCustomers, defineFormFields, formFieldValuesOf, postAddresses } from './helpers/subresources.js'
+import { createCustomers } from './helpers/customers.js'
+import { addressesOf, addressFrom, AKRON, countsOf, defineFormFields, formFieldValuesOf, postAddresses } from './helpers/subresources.js'
 
 // POST /customers/addresses: many per call, the spec's required fields and lengths, countries and
 // subdivisions from ISO 3166 (DECISIONS 10), duplicates left out (DECISIONS 11), all or nothing,

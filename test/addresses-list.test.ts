@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SCOPES } from '../src/core/scopes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, type TestApp, type TestStore } from './helpers/app.js'
-import { addressFrom, AKRON, createCustomers, defineFormFields, postAddresses } from './helpers/subresources.js'
+import { createCustomers } from './helpers/customers.js'
+import { addressFrom, AKRON, defineFormFields, postAddresses } from './helpers/subresources.js'
 
 // GET /customers/addresses: page, limit, id:in, customer_id:in, company:in, name:in,
 // include=formfields; plain customer_id= is an unknown filter (observed).

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADDRESS_PROBLEMS } from '../src/resources/addresses/rules.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, type TestApp, type TestStore } from './helpers/app.js'
-import { addressesOf, addressFrom, AKRON, countsOf, createCustomers, defineFormFields, formFieldValuesOf, postAddresses } from './helpers/subresources.js'
+import { createCustomers } from './helpers/customers.js'
+import { addressesOf, addressFrom, AKRON, countsOf, defineFormFields, formFieldValuesOf, postAddresses } from './helpers/subresources.js'
 
 // PUT /customers/addresses (partial, by id; becoming identical to another address is a silent
 // skip, DECISIONS 11) and DELETE /customers/addresses?id:in= (address_count follows).

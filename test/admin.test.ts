@@ -4,7 +4,8 @@ import { buildApp } from '../src/app.js'
 import { ALL_SCOPES, SCOPES } from '../src/core/scopes.js'
 import { hashToken } from '../src/stores/tokens.js'
 import { BACKENDS } from './helpers/backends.js'
-import { ADMIN_TOKEN, buildTestApp, errorBody, newCustomer, send, type Response, type TestApp } from './helpers/app.js'
+import { admin } from './helpers/admin.js'
+import { ADMIN_TOKEN, buildTestApp, errorBody, newCustomer, send, type TestApp } from './helpers/app.js'
 
 // The admin API (/admin): stores and API accounts over HTTP, behind a bearer token.
 
@@ -24,25 +25,21 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
   })
   afterAll(() => t.close())
 
-  function admin(method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<Response> {
-    return send(t.app, method, `/admin${path}`, body, token === null ? {} : { authorization: `Bearer ${token}` })
-  }
-
   async function storeHashes(): Promise<string[]> {
-    const res = await admin('GET', '/stores')
+    const res = await admin(t, 'GET', '/stores')
     expect(res.status).toBe(200)
     return res.body.data.map((s: { hash: string }) => s.hash)
   }
 
   async function tokensOf(hash: string): Promise<unknown[]> {
-    const res = await admin('GET', `/stores/${hash}/tokens`)
+    const res = await admin(t, 'GET', `/stores/${hash}/tokens`)
     expect(res.status).toBe(200)
     return res.body.data
   }
 
   async function createStore(): Promise<string> {
     const hash = uniqueHash()
-    expect((await admin('POST', '/stores', { hash })).status).toBe(200)
+    expect((await admin(t, 'POST', '/stores', { hash })).status).toBe(200)
     return hash
   }
 
@@ -52,7 +49,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
       await app.ready()
       const hash = uniqueHash()
       try {
-        const res = await send(app, 'POST', '/admin/stores', { hash }, { authorization: `Bearer ${ADMIN_TOKEN}` })
+        const res = await admin({ app }, 'POST', '/stores', { hash })
         expect(res.status).toBe(404)
         expect(res.body).toEqual(errorBody(404, 'Not Found'))
       } finally {
@@ -62,14 +59,14 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
     })
 
     it('answers 401 without an Authorization header', async () => {
-      const res = await admin('GET', '/stores', undefined, null)
+      const res = await admin(t, 'GET', '/stores', undefined, null)
       expect(res.status).toBe(401)
       expect(res.body).toEqual(UNAUTHORIZED)
     })
 
     it('answers 401 to a wrong bearer token and creates nothing', async () => {
       const hash = uniqueHash()
-      const res = await admin('POST', '/stores', { hash }, 'not-the-admin-token')
+      const res = await admin(t, 'POST', '/stores', { hash }, 'not-the-admin-token')
       expect(res.status).toBe(401)
       expect(res.body).toEqual(UNAUTHORIZED)
       expect(await storeHashes()).not.toContain(hash)
@@ -85,37 +82,37 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
   describe('stores', () => {
     it('creates a store named after its hash', async () => {
       const hash = uniqueHash()
-      const res = await admin('POST', '/stores', { hash })
+      const res = await admin(t, 'POST', '/stores', { hash })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ data: { hash, name: hash, date_created: NOW } })
     })
 
     it('creates a store with a name', async () => {
       const hash = uniqueHash()
-      const res = await admin('POST', '/stores', { hash, name: 'Main street shop' })
+      const res = await admin(t, 'POST', '/stores', { hash, name: 'Main street shop' })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ data: { hash, name: 'Main street shop', date_created: NOW } })
     })
 
     it('answers 409 to a hash that exists and keeps the first store', async () => {
       const hash = uniqueHash()
-      await admin('POST', '/stores', { hash, name: 'First' })
-      const res = await admin('POST', '/stores', { hash, name: 'Second' })
+      await admin(t, 'POST', '/stores', { hash, name: 'First' })
+      const res = await admin(t, 'POST', '/stores', { hash, name: 'Second' })
       expect(res.status).toBe(409)
       expect(res.body).toEqual(errorBody(409, `store "${hash}" already exists`))
-      const list = await admin('GET', '/stores')
+      const list = await admin(t, 'GET', '/stores')
       expect(list.body.data.filter((s: { hash: string }) => s.hash === hash)).toEqual([{ hash, name: 'First', date_created: NOW }])
     })
 
     it('answers 422 to a hash with characters a URL segment should not hold', async () => {
-      const res = await admin('POST', '/stores', { hash: 'bad hash!' })
+      const res = await admin(t, 'POST', '/stores', { hash: 'bad hash!' })
       expect(res.status).toBe(422)
       expect(res.body).toEqual(errorBody(422, 'store hash "bad hash!" must be 1-64 letters, digits, "-" or "_"'))
       expect(await storeHashes()).not.toContain('bad hash!')
     })
 
     it('answers 422 to a body without a hash', async () => {
-      const res = await admin('POST', '/stores', { name: 'No hash' })
+      const res = await admin(t, 'POST', '/stores', { name: 'No hash' })
       expect(res.status).toBe(422)
       expect(res.body).toEqual(errorBody(422, 'JSON data is missing or invalid', { hash: 'is required' }))
     })
@@ -123,7 +120,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
     it('lists stores in creation order', async () => {
       const first = await createStore()
       const second = await createStore()
-      const res = await admin('GET', '/stores')
+      const res = await admin(t, 'GET', '/stores')
       expect(res.status).toBe(200)
       const mine = res.body.data.filter((s: { hash: string }) => s.hash === first || s.hash === second)
       expect(mine).toEqual([
@@ -137,7 +134,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
     it('creates an API account whose token works on the API at once, within its scopes', async () => {
       const hash = await createStore()
       const clientId = `c${uniqueHash()}`
-      const res = await admin('POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customersRead], client_id: clientId, name: 'Reporting' })
+      const res = await admin(t, 'POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customersRead], client_id: clientId, name: 'Reporting' })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
         data: {
@@ -158,7 +155,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
 
     it('gives an account without a client id a generated one, which is also its name', async () => {
       const hash = await createStore()
-      const res = await admin('POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customers] })
+      const res = await admin(t, 'POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customers] })
       expect(res.status).toBe(200)
       expect(res.body.data.client_id).toMatch(KEY)
       expect(res.body.data.name).toBe(res.body.data.client_id)
@@ -167,7 +164,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
 
     it('answers 422 to an unknown scope and creates no account', async () => {
       const hash = await createStore()
-      const res = await admin('POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customers, 'store_everything'] })
+      const res = await admin(t, 'POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customers, 'store_everything'] })
       expect(res.status).toBe(422)
       expect(res.body).toEqual(errorBody(422, `unknown scope(s): store_everything; known: ${ALL_SCOPES.join(', ')}`))
       expect(await tokensOf(hash)).toEqual([])
@@ -175,7 +172,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
 
     it('answers 422 to an empty scope list and creates no account', async () => {
       const hash = await createStore()
-      const res = await admin('POST', `/stores/${hash}/tokens`, { scopes: [] })
+      const res = await admin(t, 'POST', `/stores/${hash}/tokens`, { scopes: [] })
       expect(res.status).toBe(422)
       expect(res.body).toEqual(errorBody(422, 'JSON data is missing or invalid', { scopes: 'must contain at least 1 item' }))
       expect(await tokensOf(hash)).toEqual([])
@@ -184,9 +181,9 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
     it('answers 409 to a client id that is taken and creates no account', async () => {
       const hash = await createStore()
       const clientId = `c${uniqueHash()}`
-      expect((await admin('POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customers], client_id: clientId })).status).toBe(200)
+      expect((await admin(t, 'POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customers], client_id: clientId })).status).toBe(200)
       const before = await tokensOf(hash)
-      const res = await admin('POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customersRead], client_id: clientId })
+      const res = await admin(t, 'POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customersRead], client_id: clientId })
       expect(res.status).toBe(409)
       expect(res.body).toEqual(errorBody(409, `client id "${clientId}" is taken`))
       expect(await tokensOf(hash)).toEqual(before)
@@ -194,7 +191,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
 
     it('answers 404 to a token for a store that does not exist', async () => {
       const hash = uniqueHash()
-      const res = await admin('POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customers] })
+      const res = await admin(t, 'POST', `/stores/${hash}/tokens`, { scopes: [SCOPES.customers] })
       expect(res.status).toBe(404)
       expect(res.body).toEqual(errorBody(404, `no store "${hash}"`))
     })
@@ -202,9 +199,9 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
     it("lists a store's accounts without their tokens or token hashes", async () => {
       const store = await t.newStore()
       const clientId = `c${uniqueHash()}`
-      const created = await admin('POST', `/stores/${store.hash}/tokens`, { scopes: [SCOPES.carts], client_id: clientId })
+      const created = await admin(t, 'POST', `/stores/${store.hash}/tokens`, { scopes: [SCOPES.carts], client_id: clientId })
       const token = created.body.data.access_token as string
-      const res = await admin('GET', `/stores/${store.hash}/tokens`)
+      const res = await admin(t, 'GET', `/stores/${store.hash}/tokens`)
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
         data: [
@@ -217,7 +214,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
 
     it('answers 404 to the accounts of a store that does not exist', async () => {
       const hash = uniqueHash()
-      const res = await admin('GET', `/stores/${hash}/tokens`)
+      const res = await admin(t, 'GET', `/stores/${hash}/tokens`)
       expect(res.status).toBe(404)
       expect(res.body).toEqual(errorBody(404, `no store "${hash}"`))
     })
@@ -226,7 +223,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
       const store = await t.newStore()
       const clientId = `c${uniqueHash()}`
       const token = await store.tokenWith([SCOPES.customers], clientId)
-      const res = await admin('DELETE', `/tokens/${clientId}`)
+      const res = await admin(t, 'DELETE', `/tokens/${clientId}`)
       expect(res.status).toBe(204)
       expect(res.text).toBe('')
       const revoked = await store.request('GET', '/customers', undefined, { token })
@@ -236,7 +233,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
     })
 
     it('answers 404 to revoking an account that does not exist', async () => {
-      const res = await admin('DELETE', '/tokens/nosuchclient')
+      const res = await admin(t, 'DELETE', '/tokens/nosuchclient')
       expect(res.status).toBe(404)
       expect(res.body).toEqual(errorBody(404, 'no API account with client id "nosuchclient"'))
     })
@@ -250,7 +247,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
       const kept = await other.request('POST', '/customers', [newCustomer()])
       expect(kept.status).toBe(200)
 
-      const res = await admin('POST', `/stores/${store.hash}/reset`)
+      const res = await admin(t, 'POST', `/stores/${store.hash}/reset`)
       expect(res.status).toBe(204)
       expect(res.text).toBe('')
 
@@ -263,7 +260,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
 
     it('answers 404 to resetting a store that does not exist', async () => {
       const hash = uniqueHash()
-      const res = await admin('POST', `/stores/${hash}/reset`)
+      const res = await admin(t, 'POST', `/stores/${hash}/reset`)
       expect(res.status).toBe(404)
       expect(res.body).toEqual(errorBody(404, `no store "${hash}"`))
     })
@@ -276,7 +273,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
       expect(kept.status).toBe(200)
       const before = (await other.request('GET', '/customers')).body
 
-      const res = await admin('DELETE', `/stores/${store.hash}`)
+      const res = await admin(t, 'DELETE', `/stores/${store.hash}`)
       expect(res.status).toBe(204)
       expect(res.text).toBe('')
 
@@ -289,7 +286,7 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
 
     it('answers 404 to deleting a store that does not exist', async () => {
       const hash = uniqueHash()
-      const res = await admin('DELETE', `/stores/${hash}`)
+      const res = await admin(t, 'DELETE', `/stores/${hash}`)
       expect(res.status).toBe(404)
       expect(res.body).toEqual(errorBody(404, `no store "${hash}"`))
     })

@@ -3,7 +3,8 @@ import { UNKNOWN_CUSTOMER } from '../src/resources/attribute-values/service.js'
 import { ATTRIBUTE_VALUE_PROBLEMS as P } from '../src/resources/attribute-values/writes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, type TestApp, type TestStore } from './helpers/app.js'
-import { attributeValuesOf, countsOf, createAttributes, createCustomers } from './helpers/subresources.js'
+import { createCustomers } from './helpers/customers.js'
+import { attributeValuesOf, countsOf, createAttributes } from './helpers/subresources.js'
 
 // /customers/attribute-values: the upsert of seed 004 (1-10 items, matched on (customer,
 // attribute) or on id), values that must read as their attribute's type (acceptance 3),

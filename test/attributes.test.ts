@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ATTRIBUTE_PROBLEMS } from '../src/resources/attributes/service.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, type TestApp, type TestStore } from './helpers/app.js'
-import { attributeValuesOf, countsOf, createAttributes, createCustomers } from './helpers/subresources.js'
+import { createCustomers } from './helpers/customers.js'
+import { attributeValuesOf, countsOf, createAttributes } from './helpers/subresources.js'
 
 // /customers/attributes: names unique in the store, at most 50, types fixed at birth, and a
 // delete that takes every customer's values with it (acceptance 4).

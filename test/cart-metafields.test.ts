@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SCOPES } from '../src/core/scopes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, type TestApp } from './helpers/app.js'
+import { createCustomer } from './helpers/customers.js'
+import { wholeList } from './helpers/cursor-cases.js'
 import { account, createMetafield, metafieldFrom, newMetafield, randomCartId } from './helpers/metafields.js'
 
 // Cart metafields (seed 003): the same engine as customers', keyed by the cart's UUID, under the
@@ -12,22 +14,6 @@ const CREATED = '2024-05-01T10:00:00+00:00'
 const NOT_FOUND = errorBody(404, 'The resource at that URL is not found.')
 const MISSING_SCOPE = errorBody(403, "You don't have a required scope to access the endpoint")
 const invalid = (errors: Record<string, string>) => errorBody(422, 'JSON data is missing or invalid', errors)
-
-/** The meta of a first page holding a whole list of up to 50. */
-function wholeList(rows: { id: number }[]) {
-  const cursor = (id: number) => Buffer.from(JSON.stringify({ id })).toString('base64url')
-  const first = rows[0]
-  const last = rows[rows.length - 1]
-  return {
-    pagination: { total: rows.length, count: rows.length, per_page: 50, current_page: 1, total_pages: 1, links: { current: '?page=1&limit=50' } },
-    cursor_pagination: {
-      count: rows.length,
-      per_page: 50,
-      ...(first && last ? { start_cursor: cursor(first.id), end_cursor: cursor(last.id) } : {}),
-      links: {},
-    },
-  }
-}
 
 describe.each(BACKENDS)('%s: cart metafields', (backend) => {
   let t: TestApp
@@ -253,7 +239,7 @@ describe.each(BACKENDS)('%s: cart metafields', (backend) => {
       const store = await t.newStore()
       const a = await createMetafield(store, `/carts/${randomCartId()}/metafields`)
       const b = await createMetafield(store, `/carts/${randomCartId()}/metafields`)
-      const customer = (await store.request('POST', '/customers', [{ email: 'c@example.com', first_name: 'A', last_name: 'B' }])).body.data[0].id
+      const customer = await createCustomer(store)
       await createMetafield(store, `/customers/${customer}/metafields`)
       const res = await store.request('GET', '/carts/metafields')
       expect(res.status).toBe(200)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS } from './helpers/backends.js'
-import { ADMIN_TOKEN, buildTestApp, newCustomer, send, type Response, type TestApp, type TestStore } from './helpers/app.js'
+import { admin } from './helpers/admin.js'
+import { buildTestApp, newCustomer, send, type Response, type TestApp, type TestStore } from './helpers/app.js'
 
 // A channel deletion racing customer writes that put customers in that channel: the deletion
 // counts the channel's customers and the writes check that the channel exists, so without the
@@ -45,8 +46,7 @@ describe.each(BACKENDS)('%s: deleting a channel while customers are written into
 
   const api = (node: number, method: string, path: string, body?: unknown) =>
     send(nodes[node]!.app, method, `/stores/${store.hash}/v3${path}`, body, { accept: 'application/json', 'x-auth-token': store.token })
-  const admin = (node: number, method: string, path: string, body?: unknown) =>
-    send(nodes[node]!.app, method, `/admin/stores/${store.hash}${path}`, body, { authorization: `Bearer ${ADMIN_TOKEN}` })
+  const storeAdmin = (node: number, method: string, path: string, body?: unknown) => admin(nodes[node]!, method, `/stores/${store.hash}${path}`, body)
 
   it(`never leaves a customer in a deleted channel, over ${ROUNDS} rounds`, async () => {
     const ids: number[] = []
@@ -60,7 +60,7 @@ describe.each(BACKENDS)('%s: deleting a channel while customers are written into
     for (let r = 0; r < ROUNDS; r++) {
       // A fresh id each round: a deleted channel's id given out again would adopt its leftover customers.
       const ch = 2 + r
-      expect((await admin(r % 2, 'POST', '/channels', { id: ch, name: `Race ${r}` })).status).toBe(200)
+      expect((await storeAdmin(r % 2, 'POST', '/channels', { id: ch, name: `Race ${r}` })).status).toBe(200)
       // Two PUTs per round at most: PUT /customers allows 3 at once per store.
       const writes: [string, string, unknown][] = [
         ['POST channel_ids', 'POST', [newCustomer({ channel_ids: [ch] })]],
@@ -70,7 +70,7 @@ describe.each(BACKENDS)('%s: deleting a channel while customers are written into
         ['PUT channel_ids with 1', 'PUT', [{ id: ids[(2 * r + 1) % SEEDED], channel_ids: [1, ch] }]],
       ]
       const [deletion, ...answers] = await Promise.all([
-        jitter().then(() => admin(r % 2, 'DELETE', `/channels/${ch}`)),
+        jitter().then(() => storeAdmin(r % 2, 'DELETE', `/channels/${ch}`)),
         ...writes.map(([, method, body], i) => jitter().then(() => api((r + i + 1) % 2, method, '/customers', body))),
       ])
       rounds.push({ channel: ch, deletion: deletion!, writes: writes.map(([what], i) => ({ what, res: answers[i]! })) })
@@ -97,7 +97,7 @@ describe.each(BACKENDS)('%s: deleting a channel while customers are written into
       .map((round) => ({ channel: round.channel, deletion: round.deletion.status, writes: round.writes.map((w) => `${w.what}: ${w.res.status}`) }))
 
     // Read back: every channel a customer names still exists.
-    const channels = await admin(0, 'GET', '/channels')
+    const channels = await storeAdmin(0, 'GET', '/channels')
     expect(channels.status).toBe(200)
     const existing = new Set<number>(channels.body.data.map((c: { id: number }) => c.id))
     const customers: { id: number; origin_channel_id: number; channel_ids: number[] | null }[] = []

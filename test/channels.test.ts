@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrateToLatest, migrator } from '../src/db/migrate.js'
 import { createStore } from '../src/stores/service.js'
 import { BACKENDS } from './helpers/backends.js'
-import { ADMIN_TOKEN, buildTestApp, errorBody, newCustomer, send, type Response, type TestApp, type TestStore } from './helpers/app.js'
+import { admin } from './helpers/admin.js'
+import { buildTestApp, errorBody, newCustomer, type TestApp, type TestStore } from './helpers/app.js'
 import { addChannels } from './helpers/channels.js'
-import { killStrayProcesses, processDatabase, run, type ProcessDatabase } from './helpers/process.js'
+import { useProcessDatabase } from './helpers/process.js'
 
 // Channels: channel 1 in every store, the admin API and CLI that add more, and what customers may
 // name in channel_ids and origin_channel_id (BEHAVIOUR 3.2, 3.10).
@@ -23,27 +24,23 @@ describe.each(BACKENDS)('%s: channels in the admin API', (backend) => {
   })
   afterAll(() => t.close())
 
-  function admin(method: string, path: string, body?: unknown): Promise<Response> {
-    return send(t.app, method, `/admin${path}`, body, { authorization: `Bearer ${ADMIN_TOKEN}` })
-  }
-
   async function channelsOf(store: TestStore): Promise<unknown[]> {
-    const res = await admin('GET', `/stores/${store.hash}/channels`)
+    const res = await admin(t, 'GET', `/stores/${store.hash}/channels`)
     expect(res.status).toBe(200)
     return res.body.data
   }
 
   it('gives a store created through the admin API channel 1, named after the store', async () => {
     const hash = `c${randomUUID().replace(/-/g, '').slice(0, 12)}`
-    expect((await admin('POST', '/stores', { hash, name: 'Main Street Shop' })).status).toBe(200)
-    const res = await admin('GET', `/stores/${hash}/channels`)
+    expect((await admin(t, 'POST', '/stores', { hash, name: 'Main Street Shop' })).status).toBe(200)
+    const res = await admin(t, 'GET', `/stores/${hash}/channels`)
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ data: [{ id: 1, name: 'Main Street Shop', date_created: NOW }] })
   })
 
   it('adds a channel with the id given and lists the channels in id order', async () => {
     const store = await t.newStore()
-    const res = await admin('POST', `/stores/${store.hash}/channels`, { id: 7, name: 'Wholesale' })
+    const res = await admin(t, 'POST', `/stores/${store.hash}/channels`, { id: 7, name: 'Wholesale' })
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ data: { id: 7, name: 'Wholesale', date_created: NOW } })
     expect(await channelsOf(store)).toEqual([
@@ -55,14 +52,14 @@ describe.each(BACKENDS)('%s: channels in the admin API', (backend) => {
   it('gives a channel without an id the next one after the highest', async () => {
     const store = await t.newStore()
     await addChannels(t.db, store, [4])
-    const res = await admin('POST', `/stores/${store.hash}/channels`, { name: 'Outlet' })
+    const res = await admin(t, 'POST', `/stores/${store.hash}/channels`, { name: 'Outlet' })
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ data: { id: 5, name: 'Outlet', date_created: NOW } })
   })
 
   it('answers 409 to an id the store already has, and keeps the channel', async () => {
     const store = await t.newStore()
-    const res = await admin('POST', `/stores/${store.hash}/channels`, { id: 1, name: 'Again' })
+    const res = await admin(t, 'POST', `/stores/${store.hash}/channels`, { id: 1, name: 'Again' })
     expect(res.status).toBe(409)
     expect(res.body).toEqual(errorBody(409, `channel 1 already exists in store "${store.hash}"`))
     expect(await channelsOf(store)).toEqual([{ id: 1, name: store.hash, date_created: expect.any(String) }])
@@ -70,13 +67,13 @@ describe.each(BACKENDS)('%s: channels in the admin API', (backend) => {
 
   it('answers 422 to a channel without a name', async () => {
     const store = await t.newStore()
-    const res = await admin('POST', `/stores/${store.hash}/channels`, { id: 2 })
+    const res = await admin(t, 'POST', `/stores/${store.hash}/channels`, { id: 2 })
     expect(res.status).toBe(422)
     expect(res.body).toEqual(errorBody(422, 'JSON data is missing or invalid', { name: 'is required' }))
   })
 
   it('answers 404 for a store that does not exist', async () => {
-    const res = await admin('POST', '/stores/nosuchstore/channels', { name: 'Nowhere' })
+    const res = await admin(t, 'POST', '/stores/nosuchstore/channels', { name: 'Nowhere' })
     expect(res.status).toBe(404)
     expect(res.body).toEqual(errorBody(404, 'no store "nosuchstore"'))
   })
@@ -84,7 +81,7 @@ describe.each(BACKENDS)('%s: channels in the admin API', (backend) => {
   it('renames a channel', async () => {
     const store = await t.newStore()
     await addChannels(t.db, store, [2])
-    const res = await admin('PUT', `/stores/${store.hash}/channels/2`, { name: 'Renamed' })
+    const res = await admin(t, 'PUT', `/stores/${store.hash}/channels/2`, { name: 'Renamed' })
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ data: { id: 2, name: 'Renamed', date_created: expect.any(String) } })
     expect((await channelsOf(store))[1]).toMatchObject({ id: 2, name: 'Renamed' })
@@ -92,7 +89,7 @@ describe.each(BACKENDS)('%s: channels in the admin API', (backend) => {
 
   it('answers 404 to renaming a channel the store does not have', async () => {
     const store = await t.newStore()
-    const res = await admin('PUT', `/stores/${store.hash}/channels/9`, { name: 'Ghost' })
+    const res = await admin(t, 'PUT', `/stores/${store.hash}/channels/9`, { name: 'Ghost' })
     expect(res.status).toBe(404)
     expect(res.body).toEqual(errorBody(404, `no channel 9 in store "${store.hash}"`))
   })
@@ -101,7 +98,7 @@ describe.each(BACKENDS)('%s: channels in the admin API', (backend) => {
     const store = await t.newStore()
     await addChannels(t.db, store, [2])
     expect((await store.request('PUT', '/customers/settings/channels/2', { allow_global_logins: true })).status).toBe(200)
-    const res = await admin('DELETE', `/stores/${store.hash}/channels/2`)
+    const res = await admin(t, 'DELETE', `/stores/${store.hash}/channels/2`)
     expect(res.status).toBe(204)
     expect(res.text).toBe('')
     expect(await channelsOf(store)).toEqual([{ id: 1, name: store.hash, date_created: expect.any(String) }])
@@ -113,7 +110,7 @@ describe.each(BACKENDS)('%s: channels in the admin API', (backend) => {
 
   it('refuses to delete channel 1', async () => {
     const store = await t.newStore()
-    const res = await admin('DELETE', `/stores/${store.hash}/channels/1`)
+    const res = await admin(t, 'DELETE', `/stores/${store.hash}/channels/1`)
     expect(res.status).toBe(409)
     expect(res.body).toEqual(errorBody(409, 'channel 1 is the default channel of every store and cannot be deleted'))
   })
@@ -125,17 +122,17 @@ describe.each(BACKENDS)('%s: channels in the admin API', (backend) => {
     const store = await t.newStore()
     await addChannels(t.db, store, [2, 3, 12, 20])
     expect((await store.request('POST', '/customers', [newCustomer(fields)])).status).toBe(200)
-    const res = await admin('DELETE', `/stores/${store.hash}/channels/2`)
+    const res = await admin(t, 'DELETE', `/stores/${store.hash}/channels/2`)
     expect(res.status).toBe(409)
     expect(res.body).toEqual(errorBody(409, 'channel 2 is used by 1 customer(s) (origin_channel_id or channel_ids); change them first'))
     // Ids that merely contain the digits of a used one are free to go.
-    expect((await admin('DELETE', `/stores/${store.hash}/channels/12`)).status).toBe(204)
-    expect((await admin('DELETE', `/stores/${store.hash}/channels/20`)).status).toBe(204)
+    expect((await admin(t, 'DELETE', `/stores/${store.hash}/channels/12`)).status).toBe(204)
+    expect((await admin(t, 'DELETE', `/stores/${store.hash}/channels/20`)).status).toBe(204)
   })
 
   it('answers 404 to deleting a channel the store does not have', async () => {
     const store = await t.newStore()
-    const res = await admin('DELETE', `/stores/${store.hash}/channels/9`)
+    const res = await admin(t, 'DELETE', `/stores/${store.hash}/channels/9`)
     expect(res.status).toBe(404)
     expect(res.body).toEqual(errorBody(404, `no channel 9 in store "${store.hash}"`))
   })
@@ -144,7 +141,7 @@ describe.each(BACKENDS)('%s: channels in the admin API', (backend) => {
     const store = await t.newStore()
     await addChannels(t.db, store, [2])
     expect((await store.request('PUT', '/customers/settings/channels/2', { allow_global_logins: true })).status).toBe(200)
-    expect((await admin('POST', `/stores/${store.hash}/reset`)).status).toBe(204)
+    expect((await admin(t, 'POST', `/stores/${store.hash}/reset`)).status).toBe(204)
     expect((await channelsOf(store)).map((c) => (c as { id: number }).id)).toEqual([1, 2])
     expect((await store.request('GET', '/customers/settings/channels/2')).body.data.allow_global_logins).toBe(false)
   })
@@ -251,12 +248,7 @@ describe.each(BACKENDS)('%s: channels of customers', (backend) => {
 })
 
 describe.each(BACKENDS)('%s: the channels migration', (backend) => {
-  let database: ProcessDatabase
-
-  beforeEach(async () => {
-    database = await processDatabase(backend)
-  })
-  afterEach(() => database.remove())
+  const database = useProcessDatabase(backend)
 
   it('gives channel 1 to every store that existed before channels', async () => {
     const db = database.connect()
@@ -283,16 +275,8 @@ describe.each(BACKENDS)('%s: the channels migration', (backend) => {
 })
 
 describe.each(BACKENDS)('%s: clientele channels', (backend) => {
-  let database: ProcessDatabase
-  const clientele = (...args: string[]) => run(args, database.env)
-
-  beforeEach(async () => {
-    database = await processDatabase(backend)
-  })
-  afterEach(async () => {
-    killStrayProcesses()
-    await database.remove()
-  })
+  const database = useProcessDatabase(backend)
+  const { clientele } = database
 
   it('creates, lists, renames and deletes channels', async () => {
     await createStore(await database.open(), 'shop-a')

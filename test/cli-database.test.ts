@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrationsCurrent } from '../src/db/migrate.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { freePort, killStrayProcesses, run, useProcessDatabase, type ProcessDatabase } from './helpers/process.js'
+import { freePort, killStrayProcesses, run, useProcessDatabase } from './helpers/process.js'
 
 // How the CLI finds its database, or says it can't: only `serve` and `migrate` make one; every
 // other command names the path it looked at; MIGRATE_ON_START=false leaves migrations to `migrate`;
@@ -60,11 +60,7 @@ describe('clientele on a SQLite file that does not exist', () => {
 })
 
 describe.each(BACKENDS)('%s: clientele with MIGRATE_ON_START=false', (backend: Backend) => {
-  const current = useProcessDatabase(backend)
-  let database: ProcessDatabase
-  beforeEach(() => {
-    database = current()
-  })
+  const database = useProcessDatabase(backend)
 
   it('refuses an unmigrated database, saying `clientele migrate`, and migrates nothing', async () => {
     if (backend === 'sqlite') database.connect() // the file exists, with no tables

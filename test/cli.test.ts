@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app.js'
+import { describe, expect, it } from 'vitest'
 import { ALL_SCOPES, SCOPES } from '../src/core/scopes.js'
 import { migrationsCurrent } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
 import { createAccount, createStore, listStores } from '../src/stores/service.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { killStrayProcesses, processDatabase, run, type ProcessDatabase } from './helpers/process.js'
+import { run, throughApp, useProcessDatabase } from './helpers/process.js'
 
 // The `clientele` commands as a real process, each test on a database of its own. Set-up and
 // checks go straight to that database (or to an app built on it), so only the command under test
@@ -16,31 +15,14 @@ const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
 
 /** An API request through an app on the same database as the CLI; the status code. */
 async function apiStatus(db: Kysely<Database>, method: 'GET' | 'POST', hash: string, token: string): Promise<number> {
-  const app = buildApp({ db })
-  try {
-    const response = await app.inject({
-      method,
-      url: `/stores/${hash}/v3/customers`,
-      headers: { 'x-auth-token': token, accept: 'application/json' },
-      ...(method === 'POST' ? { payload: [{ email: 'jane@example.com', first_name: 'Jane', last_name: 'Doe' }] } : {}),
-    })
-    return response.statusCode
-  } finally {
-    await app.close()
-  }
+  const body = method === 'POST' ? [{ email: 'jane@example.com', first_name: 'Jane', last_name: 'Doe' }] : undefined
+  const response = await throughApp(db, method, `/stores/${hash}/v3/customers`, body, { 'x-auth-token': token, accept: 'application/json' })
+  return response.status
 }
 
 describe.each(BACKENDS)('%s: clientele stores and tokens', (backend: Backend) => {
-  let database: ProcessDatabase
-  const clientele = (...args: string[]) => run(args, database.env)
-
-  beforeEach(async () => {
-    database = await processDatabase(backend)
-  })
-  afterEach(async () => {
-    killStrayProcesses()
-    await database.remove()
-  })
+  const database = useProcessDatabase(backend)
+  const { clientele } = database
 
   it('migrate brings an empty database up to date', async () => {
     expect(await clientele('migrate')).toMatchObject({ code: 0, stdout: 'database is up to date\n', stderr: '' })

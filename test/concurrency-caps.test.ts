@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { API_PREFIX, buildApp, type App } from '../src/app.js'
 import { MemoryCounterStore, type CounterStore, type Release } from '../src/core/counter-store.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { ADMIN_TOKEN, buildTestApp, errorBody, newCustomer, send, type TestApp, type TestStore } from './helpers/app.js'
+import { admin } from './helpers/admin.js'
+import { buildTestApp, errorBody, newCustomer, send, type TestApp, type TestStore } from './helpers/app.js'
 import { redisCounters, testPrefix, testRedisUrl } from './helpers/redis.js'
 
 // Per-endpoint concurrency caps (BEHAVIOUR 10, docs/COMPATIBILITY.md "Limits"): a route declares
@@ -152,7 +153,7 @@ describe.each(BACKENDS)('%s: concurrency caps', (backend: Backend) => {
 
   it('puts the quota headers on a 429 of a full cap, when the store is limited', async () => {
     const { store, id } = await storeWithCustomer()
-    const limited = await send(t.app, 'PUT', `/admin/stores/${store.hash}/rate-limit`, { quota: 100, window_ms: 30_000 }, { authorization: `Bearer ${ADMIN_TOKEN}` })
+    const limited = await admin(t, 'PUT', `/stores/${store.hash}/rate-limit`, { quota: 100, window_ms: 30_000 })
     expect(limited.status).toBe(200)
     const held = await holdPuts(store, id, 3)
     const fourth = await store.request('PUT', '/customers', [{ id, first_name: 'Fourth' }])

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SCOPES } from '../src/core/scopes.js'
 import { BACKENDS } from './helpers/backends.js'
-import { buildTestApp, errorBody, newCustomer, type TestApp, type TestStore } from './helpers/app.js'
+import { buildTestApp, errorBody, type TestApp, type TestStore } from './helpers/app.js'
+import { createCustomer } from './helpers/customers.js'
 
 // GET|PUT /customers/{customerId}/consent (BEHAVIOUR 7): bare objects; essential always allowed;
 // no category both allowed and denied; a PUT replaces both lists; updated_at is the time of the
@@ -19,12 +20,6 @@ describe.each(BACKENDS)('%s: GET|PUT /customers/{customerId}/consent', (backend)
     t = await buildTestApp(backend)
   })
   afterAll(() => t.close())
-
-  async function createCustomer(store: TestStore): Promise<number> {
-    const res = await store.request('POST', '/customers', [newCustomer()])
-    expect(res.status).toBe(200)
-    return res.body.data[0].id
-  }
 
   async function consentRows(store: TestStore): Promise<unknown[]> {
     return t.db

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SCOPES } from '../src/core/scopes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, type TestApp } from './helpers/app.js'
-import { createCustomer, createMetafield, customersAccount, metafieldFrom, newMetafield } from './helpers/metafields.js'
+import { createCustomer } from './helpers/customers.js'
+import { createMetafield, customersAccount, metafieldFrom, newMetafield } from './helpers/metafields.js'
 
 // The five single-customer metafield operations (seeds 000 and 001), and a customer's delete
 // taking its metafields with it. Lists, batches, limits and permissions have files of their own.

@@ -1,32 +1,19 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS } from './helpers/backends.js'
-import { buildTestApp, newCustomer, type TestApp, type TestStore } from './helpers/app.js'
+import { buildTestApp, type TestApp, type TestStore } from './helpers/app.js'
+import { wholeList } from './helpers/cursor-cases.js'
+import { listed, postCustomers, type Customer } from './helpers/customers.js'
 
 // Every filter of GET /customers, on both backends. Each test lists with one query and checks
 // the whole body: the matching customers in id order, and a meta whose total is theirs and
 // whose links repeat the filter.
-
-type Customer = Record<string, unknown> & { id: number }
-
-/** Creates customers in one POST; returns them as the POST answered. */
-async function create(store: TestStore, ...items: Record<string, unknown>[]): Promise<Customer[]> {
-  const res = await store.request('POST', '/customers', items.map((item) => newCustomer(item)))
-  expect(res.status).toBe(200)
-  return res.body.data
-}
 
 /** Updates customers in one PUT; returns them as the PUT answered. */
 async function update(store: TestStore, ...items: Record<string, unknown>[]): Promise<Customer[]> {
   const res = await store.request('PUT', '/customers', items)
   expect(res.status).toBe(200)
   return res.body.data
-}
-
-/** A customer as a plain GET lists it: as POST/PUT answered, less the store credit they always carry. */
-function listed(customer: Customer): Customer {
-  const { store_credit_amounts: _, ...rest } = customer
-  return rest as Customer
 }
 
 /** The request's parameters as links repeat them: each key and value percent-encoded, in order. */
@@ -37,33 +24,11 @@ function carried(query: string): string {
     .join('')
 }
 
-const cursor = (id: number) => Buffer.from(JSON.stringify({ id })).toString('base64url')
-
 /** Lists with `query` and expects exactly `customers`, on one first page. */
 async function expectListed(store: TestStore, query: string, customers: Customer[]): Promise<void> {
   const res = await store.request('GET', `/customers?${query}`)
   expect(res.status).toBe(200)
-  const first = customers[0]
-  const last = customers[customers.length - 1]
-  expect(res.body).toEqual({
-    data: customers.map(listed),
-    meta: {
-      pagination: {
-        total: customers.length,
-        count: customers.length,
-        per_page: 50,
-        current_page: 1,
-        total_pages: 1,
-        links: { current: `?${carried(query)}page=1&limit=50` },
-      },
-      cursor_pagination: {
-        count: customers.length,
-        per_page: 50,
-        ...(first && last ? { start_cursor: cursor(first.id), end_cursor: cursor(last.id) } : {}),
-        links: {},
-      },
-    },
-  })
+  expect(res.body).toEqual({ data: customers.map(listed), meta: wholeList(customers, carried(query)) })
 }
 
 // 2024-05-14T09:34:00Z, as Unix seconds
@@ -82,7 +47,7 @@ describe.each(BACKENDS)('%s: GET /customers filters', (backend) => {
     const store = await t.newStore()
     const at = async (iso: string) => {
       t.clock.set(iso)
-      return (await create(store, {}))[0]!
+      return (await postCustomers(store, {}))[0]!
     }
     const a = await at('2024-05-13T23:59:59Z')
     const b = await at('2024-05-14T00:00:00Z')
@@ -96,7 +61,7 @@ describe.each(BACKENDS)('%s: GET /customers filters', (backend) => {
   async function modifiedLater() {
     const store = await t.newStore()
     t.clock.set('2024-01-01T12:00:00Z')
-    const [a, created1, created2] = await create(store, {}, {}, {})
+    const [a, created1, created2] = await postCustomers(store, {}, {}, {})
     t.clock.set('2024-05-14T09:34:00Z')
     const [b] = await update(store, { id: created1!.id, notes: 'first change' })
     t.clock.set('2024-05-15T00:00:00Z')
@@ -144,63 +109,63 @@ describe.each(BACKENDS)('%s: GET /customers filters', (backend) => {
 
   it('id:in lists the given customers in id order', async () => {
     const store = await t.newStore()
-    const [a, , c] = await create(store, {}, {}, {}, {})
+    const [a, , c] = await postCustomers(store, {}, {}, {}, {})
     await expectListed(store, 'id:in=3,1', [a!, c!])
   })
 
   it('id:in ignores unknown ids', async () => {
     const store = await t.newStore()
-    const [, b] = await create(store, {}, {})
+    const [, b] = await postCustomers(store, {}, {})
     await expectListed(store, 'id:in=2,99', [b!])
   })
 
   it('id:in of unknown ids only lists nothing', async () => {
     const store = await t.newStore()
-    await create(store, {}, {})
+    await postCustomers(store, {}, {})
     await expectListed(store, 'id:in=42', [])
   })
 
   it("id:in never lists another store's customers", async () => {
     const store = await t.newStore()
     const other = await t.newStore()
-    await create(other, {}, {})
-    const [a] = await create(store, {})
+    await postCustomers(other, {}, {})
+    const [a] = await postCustomers(store, {})
     await expectListed(store, 'id:in=1,2', [a!])
   })
 
   it('an empty id:in filters nothing', async () => {
     const store = await t.newStore()
-    const rows = await create(store, {}, {})
+    const rows = await postCustomers(store, {}, {})
     await expectListed(store, 'id:in=', rows)
   })
 
   it('company:in matches any of the companies', async () => {
     const store = await t.newStore()
-    const [a, , c] = await create(store, { company: 'Acme' }, { company: 'Globex' }, { company: 'Initech' }, {})
+    const [a, , c] = await postCustomers(store, { company: 'Acme' }, { company: 'Globex' }, { company: 'Initech' }, {})
     await expectListed(store, 'company:in=Acme,Initech', [a!, c!])
   })
 
   it('company:in matches whole company names only', async () => {
     const store = await t.newStore()
-    await create(store, { company: 'Acme' }, { company: 'Acme Corp' })
+    await postCustomers(store, { company: 'Acme' }, { company: 'Acme Corp' })
     await expectListed(store, 'company:in=Acm', [])
   })
 
   it('customer_group_id:in matches any of the groups', async () => {
     const store = await t.newStore()
-    const [, b, , d] = await create(store, {}, { customer_group_id: 1 }, { customer_group_id: 2 }, { customer_group_id: 3 })
+    const [, b, , d] = await postCustomers(store, {}, { customer_group_id: 1 }, { customer_group_id: 2 }, { customer_group_id: 3 })
     await expectListed(store, 'customer_group_id:in=1,3', [b!, d!])
   })
 
   it('customer_group_id:in=0 matches customers without a group', async () => {
     const store = await t.newStore()
-    const [a] = await create(store, {}, { customer_group_id: 1 })
+    const [a] = await postCustomers(store, {}, { customer_group_id: 1 })
     await expectListed(store, 'customer_group_id:in=0', [a!])
   })
 
   it('email:in matches emails in any case, and lists them as stored', async () => {
     const store = await t.newStore()
-    const [a, , c] = await create(
+    const [a, , c] = await postCustomers(
       store,
       { email: 'Nina.Ni@nina.co' },
       { email: 'bob@example.com' },
@@ -211,13 +176,13 @@ describe.each(BACKENDS)('%s: GET /customers filters', (backend) => {
 
   it('email:in matches whole emails only', async () => {
     const store = await t.newStore()
-    await create(store, { email: 'bob@example.com' })
+    await postCustomers(store, { email: 'bob@example.com' })
     await expectListed(store, 'email:in=bob', [])
   })
 
   it('name:in matches "first last" in any case', async () => {
     const store = await t.newStore()
-    const [a, b] = await create(
+    const [a, b] = await postCustomers(
       store,
       { first_name: 'Jane', last_name: 'Doe' },
       { first_name: 'John', last_name: 'Doe' },
@@ -228,19 +193,19 @@ describe.each(BACKENDS)('%s: GET /customers filters', (backend) => {
 
   it('name:in matches whole names only', async () => {
     const store = await t.newStore()
-    await create(store, { first_name: 'Jane', last_name: 'Doe' })
+    await postCustomers(store, { first_name: 'Jane', last_name: 'Doe' })
     await expectListed(store, 'name:in=jane', [])
   })
 
   it('name:like matches a substring of "first last", across the space', async () => {
     const store = await t.newStore()
-    const [a] = await create(store, { first_name: 'Jane', last_name: 'Doe' }, { first_name: 'John', last_name: 'Doe' })
+    const [a] = await postCustomers(store, { first_name: 'Jane', last_name: 'Doe' }, { first_name: 'John', last_name: 'Doe' })
     await expectListed(store, 'name:like=ne%20d', [a!])
   })
 
   it('name:like matches in any case', async () => {
     const store = await t.newStore()
-    const [, b] = await create(store, { first_name: 'Jane', last_name: 'Doe' }, { first_name: 'Jane', last_name: 'Smith' })
+    const [, b] = await postCustomers(store, { first_name: 'Jane', last_name: 'Doe' }, { first_name: 'Jane', last_name: 'Smith' })
     await expectListed(store, 'name:like=SMI', [b!])
   })
 
@@ -249,7 +214,7 @@ describe.each(BACKENDS)('%s: GET /customers filters', (backend) => {
   it('takes names at their length limit whose lowercase is longer, and finds them', async () => {
     const store = await t.newStore()
     const name = 'İ'.repeat(100)
-    const [a] = await create(store, { first_name: name, last_name: name }, { first_name: 'Jane', last_name: 'Doe' })
+    const [a] = await postCustomers(store, { first_name: name, last_name: name }, { first_name: 'Jane', last_name: 'Doe' })
     const got = await store.request('GET', `/customers?id:in=${a!.id}`)
     expect(got.body.data[0]).toMatchObject({ first_name: name, last_name: name })
     await expectListed(store, `name:like=${encodeURIComponent('İİ')}`, [a!])
@@ -258,7 +223,7 @@ describe.each(BACKENDS)('%s: GET /customers filters', (backend) => {
 
   it('name:like with a comma list matches any of the substrings', async () => {
     const store = await t.newStore()
-    const [, b, c] = await create(
+    const [, b, c] = await postCustomers(
       store,
       { first_name: 'Jane', last_name: 'Doe' },
       { first_name: 'John', last_name: 'Doe' },
@@ -270,39 +235,39 @@ describe.each(BACKENDS)('%s: GET /customers filters', (backend) => {
   it('name:like matches % literally', async () => {
     const store = await t.newStore()
     // as a wildcard, "y%" would match both
-    const [a] = await create(store, { first_name: 'Fifty%', last_name: 'Off' }, { first_name: 'Fiftyx', last_name: 'Off' })
+    const [a] = await postCustomers(store, { first_name: 'Fifty%', last_name: 'Off' }, { first_name: 'Fiftyx', last_name: 'Off' })
     await expectListed(store, 'name:like=y%25', [a!])
   })
 
   it('name:like matches _ literally', async () => {
     const store = await t.newStore()
     // as a wildcard, "y_a" would match both
-    const [a] = await create(store, { first_name: 'Mary_Ann', last_name: 'Lee' }, { first_name: 'MaryXAnn', last_name: 'Lee' })
+    const [a] = await postCustomers(store, { first_name: 'Mary_Ann', last_name: 'Lee' }, { first_name: 'MaryXAnn', last_name: 'Lee' })
     await expectListed(store, 'name:like=y_a', [a!])
   })
 
   it('name:like matches a backslash literally', async () => {
     const store = await t.newStore()
-    const [a] = await create(store, { first_name: 'Back\\slash', last_name: 'Lee' }, { first_name: 'Backslash', last_name: 'Lee' })
+    const [a] = await postCustomers(store, { first_name: 'Back\\slash', last_name: 'Lee' }, { first_name: 'Backslash', last_name: 'Lee' })
     await expectListed(store, 'name:like=k%5Cs', [a!])
   })
 
   it('phone:in matches any of the phone numbers', async () => {
     const store = await t.newStore()
-    const [a, , c] = await create(store, { phone: '555-0100' }, { phone: '555-0101' }, { phone: '+44 20 7946 0000' }, {})
+    const [a, , c] = await postCustomers(store, { phone: '555-0100' }, { phone: '555-0101' }, { phone: '+44 20 7946 0000' }, {})
     await expectListed(store, 'phone:in=555-0100,%2B44%2020%207946%200000', [a!, c!])
   })
 
   it('registration_ip_address:in matches no API-created customer, whose address is ""', async () => {
     const store = await t.newStore()
-    const rows = await create(store, {}, {})
+    const rows = await postCustomers(store, {}, {})
     expect(rows.map((c) => c.registration_ip_address)).toEqual(['', ''])
     await expectListed(store, 'registration_ip_address:in=127.0.0.1', [])
   })
 
   it('registration_ip_address:in matches any of the addresses', async () => {
     const store = await t.newStore()
-    const [a, b, c] = await create(store, {}, {}, {})
+    const [a, b, c] = await postCustomers(store, {}, {}, {})
     // The API cannot set the address (it is read-only); a storefront sign-up would have.
     for (const [id, ip] of [[a!.id, '203.0.113.7'], [b!.id, '198.51.100.1']] as const) {
       await sql`update customers set registration_ip_address = ${ip}
@@ -314,7 +279,7 @@ describe.each(BACKENDS)('%s: GET /customers filters', (backend) => {
 
   it('several filters together match customers that meet them all', async () => {
     const store = await t.newStore()
-    const [, b] = await create(
+    const [, b] = await postCustomers(
       store,
       { first_name: 'Jane', last_name: 'Doe', company: 'Globex' },
       { first_name: 'Jane', last_name: 'Roe', company: 'Acme' },

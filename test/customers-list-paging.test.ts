@@ -1,32 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS } from './helpers/backends.js'
-import { buildTestApp, errorBody, newCustomer, type Response, type TestApp, type TestStore } from './helpers/app.js'
+import { buildTestApp, invalidQuery, type Response, type TestApp, type TestStore } from './helpers/app.js'
+import { cursor, cursorCases, idCursor } from './helpers/cursor-cases.js'
+import { listed, postCustomers, type Customer } from './helpers/customers.js'
 
 // Paging of GET /customers: offset pages with `meta.pagination` (links relative and repeating the
 // request's other parameters, DECISIONS 5), cursors with `meta.cursor_pagination`
 // (customers.v3.latest.yml, BEHAVIOUR.md 2.2).
 
-type Customer = Record<string, unknown> & { id: number }
-
 /** Creates `n` customers in POSTs of at most 10; returns them as listed (without store credit). */
 async function createMany(store: TestStore, n: number, overrides: (i: number) => Record<string, unknown> = () => ({})) {
   const created: Customer[] = []
   for (let start = 0; start < n; start += 10) {
-    const items = Array.from({ length: Math.min(10, n - start) }, (_, i) => newCustomer(overrides(start + i)))
-    const res = await store.request('POST', '/customers', items)
-    expect(res.status).toBe(200)
-    created.push(...res.body.data)
+    created.push(...(await postCustomers(store, ...Array.from({ length: Math.min(10, n - start) }, (_, i) => overrides(start + i)))))
   }
-  return created.map(({ store_credit_amounts: _, ...rest }) => rest as Customer)
+  return created.map(listed)
 }
-
-/** BigCommerce's cursor: unpadded base64url of a small JSON object. */
-const cursor = (position: Record<string, unknown>) => Buffer.from(JSON.stringify(position)).toString('base64url')
-const idCursor = (id: number) => cursor({ id })
 
 const ids = (res: Response) => (res.body.data as Customer[]).map((c) => c.id)
 
-const invalid = (name: string, message: string) => errorBody(422, `Query parameter "${name}" ${message}`)
 
 describe.each(BACKENDS)('%s: GET /customers paging', (backend) => {
   let t: TestApp
@@ -241,40 +233,21 @@ describe.each(BACKENDS)('%s: GET /customers paging', (backend) => {
   })
 
   describe('cursors', () => {
-    it('gives only cursor_pagination after a cursor', async () => {
+    // Customers 1 to 5, pages of two: [title, cursor, the ids on the page, its links].
+    it.each([
+      ['gives only cursor_pagination after a cursor', `after=${idCursor(2)}`, [3, 4], { previous: `?limit=2&before=${idCursor(3)}`, next: `?limit=2&after=${idCursor(4)}` }],
+      ['gives no next link on the last cursor page', `after=${idCursor(4)}`, [5], { previous: `?limit=2&before=${idCursor(5)}` }],
+      ['gives the page just before a cursor, in list order', `before=${idCursor(5)}`, [3, 4], { previous: `?limit=2&before=${idCursor(3)}`, next: `?limit=2&after=${idCursor(4)}` }],
+      ['gives no previous link on the first page reached backwards', `before=${idCursor(3)}`, [1, 2], { next: `?limit=2&after=${idCursor(2)}` }],
+    ])('%s', async (_, query, page, links) => {
       const store = await t.newStore()
       const rows = await createMany(store, 5)
-      const res = await store.request('GET', `/customers?limit=2&after=${idCursor(2)}`)
+      const res = await store.request('GET', `/customers?limit=2&${query}`)
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
-        data: rows.slice(2, 4),
+        data: page.map((id) => rows[id - 1]),
         meta: {
-          cursor_pagination: {
-            count: 2,
-            per_page: 2,
-            start_cursor: idCursor(3),
-            end_cursor: idCursor(4),
-            links: { previous: `?limit=2&before=${idCursor(3)}`, next: `?limit=2&after=${idCursor(4)}` },
-          },
-        },
-      })
-    })
-
-    it('gives no next link on the last cursor page', async () => {
-      const store = await t.newStore()
-      const rows = await createMany(store, 5)
-      const res = await store.request('GET', `/customers?limit=2&after=${idCursor(4)}`)
-      expect(res.status).toBe(200)
-      expect(res.body).toEqual({
-        data: rows.slice(4),
-        meta: {
-          cursor_pagination: {
-            count: 1,
-            per_page: 2,
-            start_cursor: idCursor(5),
-            end_cursor: idCursor(5),
-            links: { previous: `?limit=2&before=${idCursor(5)}` },
-          },
+          cursor_pagination: { count: page.length, per_page: 2, start_cursor: idCursor(page[0]!), end_cursor: idCursor(page[page.length - 1]!), links },
         },
       })
     })
@@ -285,44 +258,6 @@ describe.each(BACKENDS)('%s: GET /customers paging', (backend) => {
       const res = await store.request('GET', `/customers?after=${idCursor(2)}`)
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ data: [], meta: { cursor_pagination: { count: 0, per_page: 50, links: {} } } })
-    })
-
-    it('gives the page just before a cursor, in list order', async () => {
-      const store = await t.newStore()
-      const rows = await createMany(store, 5)
-      const res = await store.request('GET', `/customers?limit=2&before=${idCursor(5)}`)
-      expect(res.status).toBe(200)
-      expect(res.body).toEqual({
-        data: rows.slice(2, 4),
-        meta: {
-          cursor_pagination: {
-            count: 2,
-            per_page: 2,
-            start_cursor: idCursor(3),
-            end_cursor: idCursor(4),
-            links: { previous: `?limit=2&before=${idCursor(3)}`, next: `?limit=2&after=${idCursor(4)}` },
-          },
-        },
-      })
-    })
-
-    it('gives no previous link on the first page reached backwards', async () => {
-      const store = await t.newStore()
-      const rows = await createMany(store, 5)
-      const res = await store.request('GET', `/customers?limit=2&before=${idCursor(3)}`)
-      expect(res.status).toBe(200)
-      expect(res.body).toEqual({
-        data: rows.slice(0, 2),
-        meta: {
-          cursor_pagination: {
-            count: 2,
-            per_page: 2,
-            start_cursor: idCursor(1),
-            end_cursor: idCursor(2),
-            links: { next: `?limit=2&after=${idCursor(2)}` },
-          },
-        },
-      })
     })
 
     it('ignores `page` beside a cursor', async () => {
@@ -387,30 +322,15 @@ describe.each(BACKENDS)('%s: GET /customers paging', (backend) => {
       expect(res.body).toEqual({ data: [], meta: { cursor_pagination: { count: 0, per_page: 50, links: {} } } })
     })
 
-    it('walks forward with after=end_cursor and back with before=start_cursor through the same pages', async () => {
-      const store = await t.newStore()
-      await createMany(store, 7)
-      const forward: { ids: number[]; start: string; end: string }[] = []
-      let res = await store.request('GET', '/customers?limit=3')
-      for (;;) {
-        expect(res.status).toBe(200)
-        const meta = res.body.meta.cursor_pagination
-        forward.push({ ids: ids(res), start: meta.start_cursor, end: meta.end_cursor })
-        if (!meta.links.next) break
-        res = await store.request('GET', `/customers?limit=3&after=${meta.end_cursor}`)
-      }
-      expect(forward.map((p) => p.ids)).toEqual([[1, 2, 3], [4, 5, 6], [7]])
-
-      const backward: number[][] = []
-      let start = forward[forward.length - 1]!.start
-      for (;;) {
-        res = await store.request('GET', `/customers?limit=3&before=${start}`)
-        expect(res.status).toBe(200)
-        backward.push(ids(res))
-        if (!res.body.meta.cursor_pagination.links.previous) break
-        start = res.body.meta.cursor_pagination.start_cursor
-      }
-      expect(backward).toEqual([[4, 5, 6], [1, 2, 3]])
+    cursorCases({
+      seed: async () => {
+        const store = await t.newStore()
+        const rows = await createMany(store, 7)
+        // the walk's pages are of customers 1 to 7
+        expect(rows.map((c) => c.id)).toEqual([1, 2, 3, 4, 5, 6, 7])
+        return { store, path: '/customers', rows }
+      },
+      limit: 3,
     })
 
     // Last names and dates repeat, so ties straddle page boundaries.
@@ -455,33 +375,12 @@ describe.each(BACKENDS)('%s: GET /customers paging', (backend) => {
       expect(start.body.meta.cursor_pagination.links.previous).toBeUndefined()
     })
 
-    it('answers 422 for after and before together', async () => {
-      const store = await t.newStore()
-      const res = await store.request('GET', `/customers?after=${idCursor(1)}&before=${idCursor(5)}`)
-      expect(res.status).toBe(422)
-      expect(res.body).toEqual(invalid('before', 'cannot be combined with "after".'))
-    })
-
-    it.each([
-      ['after', 'garbage'],
-      ['before', 'garbage'],
-      ['after', cursor({ id: '7' })],
-      // regression: an id wider than PostgreSQL's 32-bit column failed the query (500)
-      ['after', cursor({ id: 1e15 })],
-      ['after', ''],
-    ])('answers 422 for %s=%s, a cursor this API never issued', async (name, value) => {
-      const store = await t.newStore()
-      const res = await store.request('GET', `/customers?${name}=${value}`)
-      expect(res.status).toBe(422)
-      expect(res.body).toEqual(invalid(name, `is not a cursor this API issued. For input string: "${value}".`))
-    })
-
     it('answers 422 for a cursor of an unsorted list on a sorted one', async () => {
       const store = await t.newStore()
       await createMany(store, 3)
       const res = await store.request('GET', `/customers?sort=last_name:asc&after=${idCursor(1)}`)
       expect(res.status).toBe(422)
-      expect(res.body).toEqual(invalid('after', 'does not belong to a list sorted this way.'))
+      expect(res.body).toEqual(invalidQuery('after', 'does not belong to a list sorted this way.'))
     })
   })
 })

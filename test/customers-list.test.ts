@@ -1,53 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS } from './helpers/backends.js'
-import { buildTestApp, errorBody, newCustomer, type TestApp, type TestStore } from './helpers/app.js'
+import { buildTestApp, errorBody, invalidQuery, newCustomer, type TestApp, type TestStore } from './helpers/app.js'
 import { addChannels } from './helpers/channels.js'
+import { cursor, wholeList } from './helpers/cursor-cases.js'
+import { listed, postCustomers, type Customer } from './helpers/customers.js'
 
 // GET /customers: what a plain list holds, `include`, `sort`, refused parameters, the query
 // encodings real clients send, and the list total (a per-store counter when unfiltered, count(*)
 // when filtered) staying right.
 // Filters are in customers-list-filters.test.ts, paging and cursors in customers-list-paging.test.ts.
 
-type Customer = Record<string, unknown> & { id: number }
-
-/** Creates customers in one POST; returns them as the POST answered. */
-async function create(store: TestStore, ...items: Record<string, unknown>[]): Promise<Customer[]> {
-  const res = await store.request('POST', '/customers', items.map((item) => newCustomer(item)))
-  expect(res.status).toBe(200)
-  return res.body.data
-}
-
-/** A customer as a plain GET lists it: as POST/PUT answered, less the store credit they always carry. */
-function listed(customer: Customer): Customer {
-  const { store_credit_amounts: _, ...rest } = customer
-  return rest as Customer
-}
-
-const cursor = (position: Record<string, unknown>) => Buffer.from(JSON.stringify(position)).toString('base64url')
-
-/** The meta of a first page holding the whole list; `carried` prefixes the links, `position` makes cursors. */
-function wholeList(rows: Customer[], carried = '', position = (c: Customer): Record<string, unknown> => ({ id: c.id })) {
-  const first = rows[0]
-  const last = rows[rows.length - 1]
-  return {
-    pagination: {
-      total: rows.length,
-      count: rows.length,
-      per_page: 50,
-      current_page: 1,
-      total_pages: 1,
-      links: { current: `?${carried}page=1&limit=50` },
-    },
-    cursor_pagination: {
-      count: rows.length,
-      per_page: 50,
-      ...(first && last ? { start_cursor: cursor(position(first)), end_cursor: cursor(position(last)) } : {}),
-      links: {},
-    },
-  }
-}
-
-const invalid = (name: string, message: string) => errorBody(422, `Query parameter "${name}" ${message}`)
 const unknownFilters = (names: string) => errorBody(422, `The filter(s): ${names} are not valid filter parameter(s).`)
 const INCLUDES = 'addresses, storecredit, attributes, formfields, shopper_profile_id, segment_ids'
 const SORTS = 'date_created:asc, date_created:desc, last_name:asc, last_name:desc, date_modified:asc, date_modified:desc'
@@ -64,7 +26,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
   it('lists whole customers by id, without store credit', async () => {
     const store = await t.newStore()
     await addChannels(t.db, store, [2])
-    const [a] = await create(store, {
+    const [a] = await postCustomers(store, {
       company: 'Acme',
       phone: '555-0100',
       notes: 'Prefers email',
@@ -75,7 +37,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
       channel_ids: [1, 2],
       authentication: { force_password_reset: true },
     })
-    const [b, c] = await create(store, {}, {})
+    const [b, c] = await postCustomers(store, {}, {})
     const res = await store.request('GET', '/customers')
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ data: [a!, b!, c!].map(listed), meta: wholeList([a!, b!, c!]) })
@@ -85,8 +47,8 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
   it("lists only the store's own customers", async () => {
     const store = await t.newStore()
     const other = await t.newStore()
-    const mine = await create(store, {})
-    await create(other, {}, {})
+    const mine = await postCustomers(store, {})
+    await postCustomers(other, {}, {})
     const res = await store.request('GET', '/customers')
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ data: mine.map(listed), meta: wholeList(mine) })
@@ -102,7 +64,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
       ['segment_ids', () => ({ segment_ids: [] })],
     ])('include=%s adds its field to every customer', async (value, added) => {
       const store = await t.newStore()
-      const rows = await create(store, { store_credit_amounts: [{ amount: 43.15 }] }, {})
+      const rows = await postCustomers(store, { store_credit_amounts: [{ amount: 43.15 }] }, {})
       const res = await store.request('GET', `/customers?include=${value}`)
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
@@ -113,7 +75,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
     it('gives store credit as stored, [{"amount": 0}] when none was set', async () => {
       const store = await t.newStore()
-      await create(store, { store_credit_amounts: [{ amount: 43.15 }] }, {})
+      await postCustomers(store, { store_credit_amounts: [{ amount: 43.15 }] }, {})
       const res = await store.request('GET', '/customers?include=storecredit')
       expect(res.status).toBe(200)
       expect(res.body.data.map((c: Customer) => c.store_credit_amounts)).toEqual([[{ amount: 43.15 }], [{ amount: 0 }]])
@@ -121,7 +83,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
     it('places store credit where BigCommerce does, after the cart-emails flag', async () => {
       const store = await t.newStore()
-      await create(store, {})
+      await postCustomers(store, {})
       const res = await store.request('GET', '/customers?include=storecredit')
       const keys = Object.keys(res.body.data[0])
       expect(keys.indexOf('store_credit_amounts')).toBe(keys.indexOf('accepts_product_review_abandoned_cart_emails') + 1)
@@ -129,7 +91,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
     it('takes several values as a comma list', async () => {
       const store = await t.newStore()
-      const rows = await create(store, {})
+      const rows = await postCustomers(store, {})
       const res = await store.request('GET', '/customers?include=storecredit,addresses,segment_ids')
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
@@ -144,9 +106,9 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
     // its id tie-break) gives a distinct list.
     async function seedForSorting(store: TestStore): Promise<Map<number, Customer>> {
       t.clock.set('2024-05-14T10:00:00Z')
-      const first = await create(store, { last_name: 'Brown' }, { last_name: 'Adams' })
+      const first = await postCustomers(store, { last_name: 'Brown' }, { last_name: 'Adams' })
       t.clock.set('2024-05-14T09:00:00Z')
-      const second = await create(store, { last_name: 'Clark' }, { last_name: 'Adams' })
+      const second = await postCustomers(store, { last_name: 'Clark' }, { last_name: 'Adams' })
       t.clock.set('2024-05-14T11:00:00Z')
       const res = await store.request('PUT', '/customers', [{ id: 3, notes: 'moved' }, { id: 2, notes: 'moved' }])
       expect(res.status).toBe(200)
@@ -187,28 +149,28 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
   describe('refused parameters', () => {
     it.each([
-      ['a word in id:in', 'id:in=hello', invalid('id:in', 'value may contain only integer values. For input string: "hello".')],
-      ['a word among ids', 'id:in=1,2,x', invalid('id:in', 'value may contain only integer values. For input string: "x".')],
+      ['a word in id:in', 'id:in=hello', invalidQuery('id:in', 'value may contain only integer values. For input string: "hello".')],
+      ['a word among ids', 'id:in=1,2,x', invalidQuery('id:in', 'value may contain only integer values. For input string: "x".')],
       // regression: PostgreSQL failed the query (500) on integers wider than its 32-bit columns
-      ['an id above 32 bits', 'id:in=99999999999', invalid('id:in', 'value may contain only integer values. For input string: "99999999999".')],
-      ['a customer group above 32 bits', 'customer_group_id:in=3000000000', invalid('customer_group_id:in', 'value may contain only integer values. For input string: "3000000000".')],
-      ['a decimal customer group', 'customer_group_id:in=1.5', invalid('customer_group_id:in', 'value may contain only integer values. For input string: "1.5".')],
-      ['a word for a date', 'date_created=yesterday', invalid('date_created', `${DATE_HINT} For input string: "yesterday".`)],
-      ['a day that does not exist', 'date_created:min=2023-02-29', invalid('date_created:min', `${DATE_HINT} For input string: "2023-02-29".`)],
-      ['a month that does not exist', 'date_modified:max=2024-13-01T00:00:00Z', invalid('date_modified:max', `${DATE_HINT} For input string: "2024-13-01T00:00:00Z".`)],
-      ['a day-first date', 'date_modified=14/05/2024', invalid('date_modified', `${DATE_HINT} For input string: "14/05/2024".`)],
-      ['limit=0', 'limit=0', invalid('limit', 'must be at least 1. For input string: "0".')],
+      ['an id above 32 bits', 'id:in=99999999999', invalidQuery('id:in', 'value may contain only integer values. For input string: "99999999999".')],
+      ['a customer group above 32 bits', 'customer_group_id:in=3000000000', invalidQuery('customer_group_id:in', 'value may contain only integer values. For input string: "3000000000".')],
+      ['a decimal customer group', 'customer_group_id:in=1.5', invalidQuery('customer_group_id:in', 'value may contain only integer values. For input string: "1.5".')],
+      ['a word for a date', 'date_created=yesterday', invalidQuery('date_created', `${DATE_HINT} For input string: "yesterday".`)],
+      ['a day that does not exist', 'date_created:min=2023-02-29', invalidQuery('date_created:min', `${DATE_HINT} For input string: "2023-02-29".`)],
+      ['a month that does not exist', 'date_modified:max=2024-13-01T00:00:00Z', invalidQuery('date_modified:max', `${DATE_HINT} For input string: "2024-13-01T00:00:00Z".`)],
+      ['a day-first date', 'date_modified=14/05/2024', invalidQuery('date_modified', `${DATE_HINT} For input string: "14/05/2024".`)],
+      ['limit=0', 'limit=0', invalidQuery('limit', 'must be at least 1. For input string: "0".')],
       // DECISIONS 6: above the maximum is refused, not clamped
-      ['limit=251', 'limit=251', invalid('limit', 'must be at most 250. For input string: "251".')],
-      ['a word for limit', 'limit=all', invalid('limit', 'value may contain only integer values. For input string: "all".')],
-      ['page=0', 'page=0', invalid('page', 'must be at least 1. For input string: "0".')],
+      ['limit=251', 'limit=251', invalidQuery('limit', 'must be at most 250. For input string: "251".')],
+      ['a word for limit', 'limit=all', invalidQuery('limit', 'value may contain only integer values. For input string: "all".')],
+      ['page=0', 'page=0', invalidQuery('page', 'must be at least 1. For input string: "0".')],
       // regression: the offset overflowed on both databases (500)
-      ['a page beyond 64 bits', 'page=99999999999999999999', invalid('page', 'value may contain only integer values. For input string: "99999999999999999999".')],
-      ['a negative page', 'page=-1', invalid('page', 'must be at least 1. For input string: "-1".')],
-      ['an unknown include', 'include=orders', invalid('include', `must be one of: ${INCLUDES}. For input string: "orders".`)],
-      ['an unknown include among known ones', 'include=addresses,orders', invalid('include', `must be one of: ${INCLUDES}. For input string: "orders".`)],
-      ['an unknown sort', 'sort=id:asc', invalid('sort', `must be one of: ${SORTS}. For input string: "id:asc".`)],
-      ['a sort without a direction', 'sort=last_name', invalid('sort', `must be one of: ${SORTS}. For input string: "last_name".`)],
+      ['a page beyond 64 bits', 'page=99999999999999999999', invalidQuery('page', 'value may contain only integer values. For input string: "99999999999999999999".')],
+      ['a negative page', 'page=-1', invalidQuery('page', 'must be at least 1. For input string: "-1".')],
+      ['an unknown include', 'include=orders', invalidQuery('include', `must be one of: ${INCLUDES}. For input string: "orders".`)],
+      ['an unknown include among known ones', 'include=addresses,orders', invalidQuery('include', `must be one of: ${INCLUDES}. For input string: "orders".`)],
+      ['an unknown sort', 'sort=id:asc', invalidQuery('sort', `must be one of: ${SORTS}. For input string: "id:asc".`)],
+      ['a sort without a direction', 'sort=last_name', invalidQuery('sort', `must be one of: ${SORTS}. For input string: "last_name".`)],
       ['an unknown filter', 'foo=bar', unknownFilters('foo')],
       ['several unknown filters', 'foo=1&bar=2', unknownFilters('foo, bar')],
       ['an unknown filter beside known ones', 'limit=5&customer_id=1', unknownFilters('customer_id')],
@@ -235,7 +197,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
       ['a repeated key', 'id:in=1&id:in=2', 'id%3Ain=1&id%3Ain=2&'],
     ])('reads %s', async (_, query, carried) => {
       const store = await t.newStore()
-      const [a, b] = await create(store, {}, {}, {})
+      const [a, b] = await postCustomers(store, {}, {}, {})
       const res = await store.request('GET', `/customers?${query}`)
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ data: [a!, b!].map(listed), meta: wholeList([a!, b!], carried) })
@@ -247,7 +209,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
       ['a repeated key', 'id:in=1&id:in=2'],
     ])('follows the links of %s to the same pages', async (_, query) => {
       const store = await t.newStore()
-      await create(store, {}, {}, {})
+      await postCustomers(store, {}, {}, {})
       const first = await store.request('GET', `/customers?${query}&limit=1`)
       const second = await store.request('GET', `/customers${first.body.meta.pagination.links.next}`)
       const after = await store.request('GET', `/customers${first.body.meta.cursor_pagination.links.next}`)
@@ -259,7 +221,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
     it('reads an empty pair (`?&limit=2`)', async () => {
       const store = await t.newStore()
-      const [a, b] = await create(store, {}, {}, {})
+      const [a, b] = await postCustomers(store, {}, {}, {})
       const res = await store.request('GET', '/customers?&limit=2')
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
@@ -302,14 +264,14 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
     it('counts created customers, filtered or not', async () => {
       const store = await t.newStore()
-      await create(store, {}, {}, {})
-      await create(store, {}, {})
+      await postCustomers(store, {}, {}, {})
+      await postCustomers(store, {}, {})
       expect(await totals(store)).toEqual([5, 5, 5, 5])
     })
 
     it('stops counting deleted customers, filtered or not', async () => {
       const store = await t.newStore()
-      await create(store, {}, {}, {}, {}, {})
+      await postCustomers(store, {}, {}, {}, {}, {})
       const res = await store.request('DELETE', '/customers?id:in=2,4')
       expect(res.status).toBe(204)
       expect(await totals(store)).toEqual([3, 3, 3, 3])
@@ -318,7 +280,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
     it('counts nothing for deleting unknown or already deleted ids', async () => {
       const store = await t.newStore()
-      await create(store, {}, {})
+      await postCustomers(store, {}, {})
       expect((await store.request('DELETE', '/customers?id:in=2')).status).toBe(204)
       expect((await store.request('DELETE', '/customers?id:in=2,7')).status).toBe(204)
       expect(await totals(store)).toEqual([1, 1, 1, 1])
@@ -326,7 +288,7 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
     it('counts nothing for a refused create', async () => {
       const store = await t.newStore()
-      const [a] = await create(store, {})
+      const [a] = await postCustomers(store, {})
       const res = await store.request('POST', '/customers', [newCustomer(), newCustomer({ email: a!.email })])
       expect(res.status).toBe(422)
       expect(await totals(store)).toEqual([1, 1, 1, 1])
@@ -334,9 +296,9 @@ describe.each(BACKENDS)('%s: GET /customers', (backend) => {
 
     it('counts a customer created after deletes, under a new id', async () => {
       const store = await t.newStore()
-      await create(store, {}, {})
+      await postCustomers(store, {}, {})
       await store.request('DELETE', '/customers?id:in=1,2')
-      const [c] = await create(store, {})
+      const [c] = await postCustomers(store, {})
       expect(c!.id).toBe(3)
       expect(await totals(store)).toEqual([1, 1, 1, 1])
     })

@@ -7,6 +7,7 @@ import { NESTED_PROBLEMS } from '../src/resources/customers/nested.js'
 import { FORM_FIELD_PROBLEMS } from '../src/resources/form-field-values/writes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, newCustomer, send, type TestApp, type TestStore } from './helpers/app.js'
+import { createCustomers } from './helpers/customers.js'
 import {
   addressesOf,
   addressFrom,
@@ -14,7 +15,6 @@ import {
   attributeValuesOf,
   countsOf,
   createAttributes,
-  createCustomers,
   defineFormFields,
   formFieldValuesOf,
   postAddresses,

@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { listStores } from '../src/stores/service.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { run, start, useProcessDatabase, type ProcessDatabase } from './helpers/process.js'
+import { run, start, useProcessDatabase } from './helpers/process.js'
 import { listCustomers, serve } from './helpers/serve.js'
 
 // The dev store a first start creates, as a CI script controls it: a token chosen in advance
@@ -10,11 +10,7 @@ import { listCustomers, serve } from './helpers/serve.js'
 const TOKEN = 'abc123def456'
 
 describe.each(BACKENDS)('%s: the dev store of a first start', (backend: Backend) => {
-  const current = useProcessDatabase(backend)
-  let database: ProcessDatabase
-  beforeEach(() => {
-    database = current()
-  })
+  const database = useProcessDatabase(backend)
 
   it('CLIENTELE_DEV_TOKEN makes the dev store answer that token', async () => {
     const { server, origin, token } = await serve(database, { CLIENTELE_DEV_TOKEN: TOKEN })

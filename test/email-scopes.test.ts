@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, newCustomer, send, type TestApp, type TestStore } from './helpers/app.js'
 import { addChannels } from './helpers/channels.js'
+import { postCustomers } from './helpers/customers.js'
 
 // Who is the same customer (DECISIONS 7, BEHAVIOUR 3.5): customers may share an email only when
 // their login scopes cannot meet. A global customer (channel_ids null) meets every customer of
@@ -30,12 +31,6 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
     return store
   }
 
-  async function create(store: TestStore, ...items: Record<string, unknown>[]): Promise<Customer[]> {
-    const res = await store.request('POST', '/customers', items.map((item) => newCustomer(item)))
-    expect(res.status).toBe(200)
-    return res.body.data
-  }
-
   async function customersOf(store: TestStore): Promise<Customer[]> {
     const res = await store.request('GET', '/customers?limit=250')
     expect(res.status).toBe(200)
@@ -45,7 +40,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
   describe('POST /customers', () => {
     it('creates two customers of one email on disjoint channels', async () => {
       const store = await storeWithChannels()
-      await create(store, { email: 'shared@example.com', channel_ids: [1] })
+      await postCustomers(store, { email: 'shared@example.com', channel_ids: [1] })
       const res = await store.request('POST', '/customers', [newCustomer({ email: 'Shared@Example.com', channel_ids: [2, 3] })])
       expect(res.status).toBe(200)
       expect((await customersOf(store)).map((c) => [c.email, c.channel_ids])).toEqual([
@@ -61,7 +56,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
       ['the same channel_ids as the holder of the email', [2], [2]],
     ])('refuses %s, and creates nothing', async (_, existing, sent) => {
       const store = await storeWithChannels()
-      await create(store, { email: 'taken@example.com', channel_ids: existing })
+      await postCustomers(store, { email: 'taken@example.com', channel_ids: existing })
       const before = await customersOf(store)
       const res = await store.request('POST', '/customers', [newCustomer({ email: 'TAKEN@example.com', channel_ids: sent })])
       expect(res.status).toBe(422)
@@ -94,7 +89,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
 
     it('counts the channel a customer created on a channel without global logins is given', async () => {
       const store = await storeWithChannels()
-      await create(store, { email: 'origin@example.com', origin_channel_id: 2 })
+      await postCustomers(store, { email: 'origin@example.com', origin_channel_id: 2 })
       expect((await store.request('POST', '/customers', [newCustomer({ email: 'origin@example.com', channel_ids: [1] })])).status).toBe(200)
       const res = await store.request('POST', '/customers', [newCustomer({ email: 'origin@example.com', channel_ids: [2] })])
       expect(res.status).toBe(422)
@@ -105,7 +100,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
   describe('PUT /customers', () => {
     it('refuses channel_ids that make a customer meet another of its email, and changes nothing', async () => {
       const store = await storeWithChannels()
-      const [, second] = await create(store, { email: 'pair@example.com', channel_ids: [1] }, { email: 'pair@example.com', channel_ids: [2] })
+      const [, second] = await postCustomers(store, { email: 'pair@example.com', channel_ids: [1] }, { email: 'pair@example.com', channel_ids: [2] })
       const before = await customersOf(store)
       const res = await store.request('PUT', '/customers', [{ id: second!.id, channel_ids: [2, 1] }])
       expect(res.status).toBe(422)
@@ -115,7 +110,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
 
     it('refuses to make a customer global while another customer has its email', async () => {
       const store = await storeWithChannels()
-      const [first] = await create(store, { email: 'pair@example.com', channel_ids: [1] }, { email: 'pair@example.com', channel_ids: [2] })
+      const [first] = await postCustomers(store, { email: 'pair@example.com', channel_ids: [1] }, { email: 'pair@example.com', channel_ids: [2] })
       const before = await customersOf(store)
       const res = await store.request('PUT', '/customers', [{ id: first!.id, channel_ids: null }])
       expect(res.status).toBe(422)
@@ -125,7 +120,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
 
     it('refuses an email held by a customer whose scope meets, and changes nothing', async () => {
       const store = await storeWithChannels()
-      const [, mover] = await create(store, { email: 'held@example.com', channel_ids: [1, 3] }, { channel_ids: [3] })
+      const [, mover] = await postCustomers(store, { email: 'held@example.com', channel_ids: [1, 3] }, { channel_ids: [3] })
       const before = await customersOf(store)
       const res = await store.request('PUT', '/customers', [{ id: mover!.id, email: 'Held@Example.com' }])
       expect(res.status).toBe(422)
@@ -135,7 +130,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
 
     it('takes an email held by a customer on disjoint channels', async () => {
       const store = await storeWithChannels()
-      const [, mover] = await create(store, { email: 'held@example.com', channel_ids: [1] }, { channel_ids: [2] })
+      const [, mover] = await postCustomers(store, { email: 'held@example.com', channel_ids: [1] }, { channel_ids: [2] })
       const res = await store.request('PUT', '/customers', [{ id: mover!.id, email: 'held@example.com' }])
       expect(res.status).toBe(200)
       expect(res.body.data[0]).toMatchObject({ email: 'held@example.com', channel_ids: [2] })
@@ -143,7 +138,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
 
     it('checks a batch as a whole: customers of one email may move apart in one batch', async () => {
       const store = await storeWithChannels()
-      const [a, b] = await create(store, { email: 'move@example.com', channel_ids: [1] }, { email: 'move@example.com', channel_ids: [2] })
+      const [a, b] = await postCustomers(store, { email: 'move@example.com', channel_ids: [1] }, { email: 'move@example.com', channel_ids: [2] })
       const res = await store.request('PUT', '/customers', [
         { id: a!.id, channel_ids: [2] },
         { id: b!.id, channel_ids: [3] },
@@ -154,7 +149,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
 
     it('swaps two global customers\' emails in one batch', async () => {
       const store = await storeWithChannels()
-      const [a, b] = await create(store, { email: 'first@example.com' }, { email: 'second@example.com' })
+      const [a, b] = await postCustomers(store, { email: 'first@example.com' }, { email: 'second@example.com' })
       const res = await store.request('PUT', '/customers', [
         { id: a!.id, email: 'second@example.com' },
         { id: b!.id, email: 'first@example.com' },
@@ -165,7 +160,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
 
     it('refuses a batch that leaves two customers of one email meeting, naming the later one', async () => {
       const store = await storeWithChannels()
-      const [a, b] = await create(store, { channel_ids: [1] }, { channel_ids: [2] })
+      const [a, b] = await postCustomers(store, { channel_ids: [1] }, { channel_ids: [2] })
       const before = await customersOf(store)
       const res = await store.request('PUT', '/customers', [
         { id: a!.id, email: 'meet@example.com' },
@@ -178,7 +173,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
 
     it('leaves customers alone whose email and channels the batch does not touch', async () => {
       const store = await storeWithChannels()
-      const [a] = await create(store, { email: 'calm@example.com', channel_ids: [1] }, { email: 'calm@example.com', channel_ids: [2] })
+      const [a] = await postCustomers(store, { email: 'calm@example.com', channel_ids: [1] }, { email: 'calm@example.com', channel_ids: [2] })
       const res = await store.request('PUT', '/customers', [{ id: a!.id, first_name: 'Renamed' }])
       expect(res.status).toBe(200)
     })
@@ -203,7 +198,7 @@ describe.each(BACKENDS)('%s: email uniqueness by channel scope', (backend) => {
     // PUT /customers takes 3 requests of a store at a time (BEHAVIOUR 10), so rounds of 3.
     it.each(['first', 'second', 'third', 'fourth', 'fifth'])('lets exactly one of 3 concurrent updates take one email (%s round)', async () => {
       const store = await t.newStore()
-      const ids = (await create(store, {}, {}, {})).map((c) => c.id)
+      const ids = (await postCustomers(store, {}, {}, {})).map((c) => c.id)
       const results = await Promise.all(ids.map((id) => store.request('PUT', '/customers', [{ id, email: 'wanted@example.com' }])))
       expect(results.filter((res) => res.status === 200)).toHaveLength(1)
       for (const res of results.filter((r) => r.status !== 200)) expect(res.body).toEqual(updateFailed('wanted@example.com'))

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { BACKENDS } from './helpers/backends.js'
-import { ADMIN_TOKEN, buildTestApp, errorBody, newCustomer, send, type TestApp, type TestStore } from './helpers/app.js'
+import { admin } from './helpers/admin.js'
+import { buildTestApp, errorBody, newCustomer, send, type TestApp, type TestStore } from './helpers/app.js'
 
 // Every way a request can fail ends in BigCommerce's envelope (DECISIONS 1), and a refused write
 // leaves the store as it was.
@@ -196,7 +197,7 @@ describe.each(BACKENDS)('%s: error responses', (backend) => {
     })
 
     it('answers 422 to a NUL character in an admin path parameter', async () => {
-      const res = await send(t.app, 'POST', '/admin/stores/a%00b/reset', undefined, { authorization: `Bearer ${ADMIN_TOKEN}` })
+      const res = await admin(t, 'POST', '/stores/a%00b/reset')
       expect(res.status).toBe(422)
       expect(res.body).toEqual(UNSTORABLE('hash'))
     })

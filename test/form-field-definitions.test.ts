@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ALL_SCOPES } from '../src/core/scopes.js'
 import type { Database } from '../src/db/schema.js'
 import { FORM_FIELD_PROBLEMS } from '../src/resources/form-field-values/writes.js'
 import { createAccount, createStore } from '../src/stores/service.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
 import { buildTestApp, errorBody, newCustomer, send, type TestApp } from './helpers/app.js'
-import { killStrayProcesses, processDatabase, run, type ProcessDatabase } from './helpers/process.js'
-import { admin, createCustomers, defineFormFields, formFieldValuesOf } from './helpers/subresources.js'
+import { throughApp, useProcessDatabase } from './helpers/process.js'
+import { admin } from './helpers/admin.js'
+import { createCustomers } from './helpers/customers.js'
+import { defineFormFields, formFieldValuesOf } from './helpers/subresources.js'
 
 // Form field definitions: BigCommerce keeps them in its control panel; Clientele manages them
 // through the admin API (/admin/stores/{hash}/form-fields) and `clientele form-fields ...`.
@@ -102,26 +103,12 @@ describe.each(BACKENDS)('%s: form field definitions over the admin API', (backen
 })
 
 describe.each(BACKENDS)('%s: clientele form-fields', (backend: Backend) => {
-  let database: ProcessDatabase
-  const clientele = (...args: string[]) => run(args, database.env)
+  const database = useProcessDatabase(backend)
+  const { clientele } = database
 
-  beforeEach(async () => {
-    database = await processDatabase(backend)
-  })
-  afterEach(async () => {
-    killStrayProcesses()
-    await database.remove()
-  })
-
-  /** Creates a customer with these form fields through an app on the same database; the status. */
-  async function createCustomer(db: Kysely<Database>, token: string, formFields: unknown[]): Promise<number> {
-    const app = buildApp({ db })
-    try {
-      const res = await send(app, 'POST', '/stores/shop-a/v3/customers', [newCustomer({ form_fields: formFields })], { 'x-auth-token': token })
-      return res.status
-    } finally {
-      await app.close()
-    }
+  /** The status of creating a customer with these form fields through an app on the same database. */
+  async function createStatus(db: Kysely<Database>, token: string, formFields: unknown[]): Promise<number> {
+    return (await throughApp(db, 'POST', '/stores/shop-a/v3/customers', [newCustomer({ form_fields: formFields })], { 'x-auth-token': token })).status
   }
 
   it('create, list (text and JSON) and delete a field; the API then takes and requires its values', async () => {
@@ -142,8 +129,8 @@ describe.each(BACKENDS)('%s: clientele form-fields', (backend: Backend) => {
       { id: 1, form: 'customer', name: 'Heard from', type: 'radiobuttons', options: ['Friend, colleague', 'Other'], required: true, date_created: expect.any(String) },
     ])
 
-    expect(await createCustomer(db, token, [])).toBe(422)
-    expect(await createCustomer(db, token, [{ name: 'Heard from', value: 'Friend, colleague' }])).toBe(200)
+    expect(await createStatus(db, token, [])).toBe(422)
+    expect(await createStatus(db, token, [{ name: 'Heard from', value: 'Friend, colleague' }])).toBe(200)
 
     expect(await clientele('form-fields', 'delete', '1', '--store', 'shop-a')).toMatchObject({ code: 0, stdout: 'deleted form field 1\n' })
     expect(await db.selectFrom('form_fields').select('id').execute()).toEqual([])

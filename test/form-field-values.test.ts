@@ -3,7 +3,9 @@ import { FORM_FIELD_VALUE_PROBLEMS as P } from '../src/resources/form-field-valu
 import { FORM_FIELD_PROBLEMS } from '../src/resources/form-field-values/writes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, type TestApp, type TestStore } from './helpers/app.js'
-import { AKRON, createCustomers, defineFormFields, formFieldValuesOf, postAddresses } from './helpers/subresources.js'
+import { cursorCases } from './helpers/cursor-cases.js'
+import { createCustomers } from './helpers/customers.js'
+import { AKRON, defineFormFields, formFieldValuesOf, postAddresses } from './helpers/subresources.js'
 
 // /customers/form-field-values: values of the store's customer and address form fields, shaped
 // by the field's type, password values hashed and never returned; filters, page and cursors.
@@ -185,26 +187,11 @@ describe.each(BACKENDS)('%s: customer form field values', (backend) => {
       expect(first.body.meta.cursor_pagination).toMatchObject({ count: 2, per_page: 2, links: { next: expect.stringContaining('after=') } })
     })
 
-    it('walks the list forward with after and back with before', async () => {
-      const { store, values } = await seeded()
-      const first = await store.request('GET', '/customers/form-field-values?limit=2')
-      const after = first.body.meta.cursor_pagination.end_cursor as string
-      const second = await store.request('GET', `/customers/form-field-values?limit=2&after=${after}`)
-      expect(second.status).toBe(200)
-      expect(second.body.data).toEqual(values.slice(2, 4))
-      expect(second.body.meta).toEqual({ cursor_pagination: expect.objectContaining({ count: 2, per_page: 2 }) })
-      const back = await store.request('GET', `/customers/form-field-values?limit=2&before=${second.body.meta.cursor_pagination.start_cursor}`)
-      expect(back.body.data).toEqual(values.slice(0, 2))
-      const last = await store.request('GET', `/customers/form-field-values?limit=2&after=${second.body.meta.cursor_pagination.end_cursor}`)
-      expect(last.body.data).toEqual(values.slice(4))
-      expect(last.body.meta.cursor_pagination.links).not.toHaveProperty('next')
-    })
-
-    it('refuses a cursor it did not issue', async () => {
-      const store = await t.newStore()
-      const res = await store.request('GET', '/customers/form-field-values?after=bm90LWEtY3Vyc29y')
-      expect(res.status).toBe(422)
-      expect(res.body).toEqual(errorBody(422, 'Query parameter "after" is not a cursor this API issued. For input string: "bm90LWEtY3Vyc29y".'))
+    cursorCases({
+      seed: async () => {
+        const { store, values } = await seeded()
+        return { store, path: '/customers/form-field-values', rows: values }
+      },
     })
 
     it("lists only the values of the token's store", async () => {

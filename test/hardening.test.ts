@@ -1,9 +1,11 @@
 import { connect, type Socket } from 'node:net'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { ADMIN_TOKEN, buildTestApp, errorBody, newCustomer, send, type TestApp } from './helpers/app.js'
-import { killStrayProcesses, processDatabase, start, type ProcessDatabase, type RunningProcess } from './helpers/process.js'
+import { admin } from './helpers/admin.js'
+import { buildTestApp, errorBody, newCustomer, send, type TestApp } from './helpers/app.js'
+import { useProcessDatabase } from './helpers/process.js'
+import { serve } from './helpers/serve.js'
 
 // What a node exposed to real traffic needs: bounded bodies (size and nesting), security headers,
 // the admin API off unless configured, and timeouts that close slow or idle connections.
@@ -105,7 +107,7 @@ describe.each(BACKENDS)('%s: security headers', (backend: Backend) => {
 
   it('sends them on errors: 401, 404 and 429 alike', async () => {
     const store = await t.newStore()
-    const limited = await send(t.app, 'PUT', `/admin/stores/${store.hash}/rate-limit`, { quota: 1, window_ms: 30_000 }, { authorization: `Bearer ${ADMIN_TOKEN}` })
+    const limited = await admin(t, 'PUT', `/stores/${store.hash}/rate-limit`, { quota: 1, window_ms: 30_000 })
     expect(limited.status).toBe(200)
     await store.request('GET', '/customers')
     const responses = [
@@ -128,7 +130,7 @@ describe.each(BACKENDS)('%s: security headers', (backend: Backend) => {
   it('serves no admin API without an admin token (404), whatever bearer token is sent', async () => {
     const app = buildApp({ db: t.db })
     try {
-      const res = await send(app, 'GET', '/admin/stores', undefined, { authorization: `Bearer ${ADMIN_TOKEN}` })
+      const res = await admin({ app }, 'GET', '/stores')
       expect(res.status).toBe(404)
       expect(res.body).toEqual(errorBody(404, 'Not Found'))
     } finally {
@@ -161,27 +163,10 @@ function open(origin: string): Promise<Connection> {
 // Timeouts and malformed HTTP are matters of the listening socket: these tests start `clientele serve` (SQLite;
 // the database plays no part) with short timeouts and talk raw TCP to it.
 describe('clientele serve: timeouts', () => {
-  let database: ProcessDatabase
-
-  beforeEach(async () => {
-    database = await processDatabase('sqlite')
-  })
-  afterEach(async () => {
-    killStrayProcesses()
-    await database.remove()
-  })
-
-  /** Starts a server on a first start: its origin and the dev store's token. */
-  async function serve(env: Record<string, string>): Promise<{ server: RunningProcess; origin: string; token: string }> {
-    const server = start(['serve'], { PORT: '0', LOG_LEVEL: 'silent', ...database.env, ...env })
-    await server.waitForLine(/^API docs: /)
-    const origin = /Clientele is serving (\S+)/.exec(server.stdout())![1]!
-    const token = /access token: (\S+)/.exec(server.stdout())![1]!
-    return { server, origin, token }
-  }
+  const database = useProcessDatabase('sqlite')
 
   it('answers 408 in the envelope and closes a connection whose request is not complete within REQUEST_TIMEOUT_MS', async () => {
-    const { server, origin, token } = await serve({ REQUEST_TIMEOUT_MS: '400' })
+    const { server, origin, token } = await serve(database, { REQUEST_TIMEOUT_MS: '400' })
     const connection = await open(origin)
     connection.socket.write(
       `POST /stores/dev/v3/customers HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{"email"`,
@@ -196,7 +181,7 @@ describe('clientele serve: timeouts', () => {
   })
 
   it('closes an idle keep-alive connection after KEEP_ALIVE_TIMEOUT_MS', async () => {
-    const { server, origin } = await serve({ KEEP_ALIVE_TIMEOUT_MS: '300' })
+    const { server, origin } = await serve(database, { KEEP_ALIVE_TIMEOUT_MS: '300' })
     const connection = await open(origin)
     connection.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')
     const ms = await connection.closed
@@ -207,7 +192,7 @@ describe('clientele serve: timeouts', () => {
   })
 
   it('answers bytes that are not HTTP with 400 in the envelope and closes the connection', async () => {
-    const { server, origin } = await serve({})
+    const { server, origin } = await serve(database, {})
     const connection = await open(origin)
     connection.socket.write('HELLO THERE\r\n\r\n')
     await connection.closed
@@ -218,7 +203,7 @@ describe('clientele serve: timeouts', () => {
   })
 
   it('closes a connection that sends nothing within CONNECTION_TIMEOUT_MS', async () => {
-    const { server, origin } = await serve({ CONNECTION_TIMEOUT_MS: '300', REQUEST_TIMEOUT_MS: '0' })
+    const { server, origin } = await serve(database, { CONNECTION_TIMEOUT_MS: '300', REQUEST_TIMEOUT_MS: '0' })
     const connection = await open(origin)
     const ms = await connection.closed
     expect(connection.received()).toBe('')

@@ -1,42 +1,28 @@
 import type { Kysely } from 'kysely'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app.js'
+import { describe, expect, it } from 'vitest'
 import { UNLIMITED_QUOTA } from '../src/core/rate-limit-plans.js'
 import { ALL_SCOPES } from '../src/core/scopes.js'
 import type { Database } from '../src/db/schema.js'
 import { createAccount, createStore } from '../src/stores/service.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { killStrayProcesses, processDatabase, run, type ProcessDatabase } from './helpers/process.js'
+import { run, throughApp, useProcessDatabase } from './helpers/process.js'
 
 // `clientele limits ...` as a real process, each test on a database of its own; what it sets is
 // checked through an app on the same database.
 
 /** A GET /customers through an app on the database the CLI wrote: status and quota headers. */
 async function quotaSeen(db: Kysely<Database>, hash: string, token: string) {
-  const app = buildApp({ db })
-  try {
-    const res = await app.inject({ method: 'GET', url: `/stores/${hash}/v3/customers`, headers: { 'x-auth-token': token } })
-    return {
-      status: res.statusCode,
-      quota: res.headers['x-rate-limit-requests-quota'],
-      window: res.headers['x-rate-limit-time-window-ms'],
-    }
-  } finally {
-    await app.close()
+  const res = await throughApp(db, 'GET', `/stores/${hash}/v3/customers`, undefined, { 'x-auth-token': token })
+  return {
+    status: res.status,
+    quota: res.headers['x-rate-limit-requests-quota'],
+    window: res.headers['x-rate-limit-time-window-ms'],
   }
 }
 
 describe.each(BACKENDS)('%s: clientele limits', (backend: Backend) => {
-  let database: ProcessDatabase
-  const clientele = (...args: string[]) => run(args, database.env)
-
-  beforeEach(async () => {
-    database = await processDatabase(backend)
-  })
-  afterEach(async () => {
-    killStrayProcesses()
-    await database.remove()
-  })
+  const database = useProcessDatabase(backend)
+  const { clientele } = database
 
   it('limits set gives a store a quota its API responses announce', async () => {
     const db = await database.open()

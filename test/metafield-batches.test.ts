@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SCOPES } from '../src/core/scopes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, ERROR_TYPE, type TestApp, type TestStore } from './helpers/app.js'
-import { account, createCustomer, createMetafield, customersAccount, metafieldFrom, newMetafield, randomCartId } from './helpers/metafields.js'
+import { createCustomer } from './helpers/customers.js'
+import { account, createMetafield, customersAccount, metafieldFrom, newMetafield, randomCartId } from './helpers/metafields.js'
 
 // The batch routes /customers/metafields and /carts/metafields: each item succeeds or fails on
 // its own; all succeed: 200 {data, errors: [], meta}; some fail: 422 with the successes in data

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SCOPES } from '../src/core/scopes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, ERROR_TYPE, type TestApp, type TestStore } from './helpers/app.js'
-import { account, createCustomer, customersAccount, newMetafield, randomCartId } from './helpers/metafields.js'
+import { createCustomer } from './helpers/customers.js'
+import { account, customersAccount, newMetafield, randomCartId } from './helpers/metafields.js'
 
 // How many metafields a resource holds (DECISIONS 12): a customer 250 per owning API account; a
 // cart 10 per owning account and 250 in all. One more is a 422, on the single and batch routes.

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS } from './helpers/backends.js'
-import { buildTestApp, errorBody, type TestApp, type TestStore } from './helpers/app.js'
-import { createCustomer, createMetafield, newMetafield, randomCartId } from './helpers/metafields.js'
+import { buildTestApp, errorBody, invalidQuery, type TestApp, type TestStore } from './helpers/app.js'
+import { cursorCases, idCursor, wholeList } from './helpers/cursor-cases.js'
+import { createCustomer } from './helpers/customers.js'
+import { createMetafield, newMetafield, randomCartId } from './helpers/metafields.js'
 
 // The four metafield lists (a customer's, all customers', a cart's, all carts'): filters, order,
 // include_fields, page and cursor paging. One implementation serves them all, so each case runs
@@ -46,8 +48,6 @@ const LISTS: ListCase[] = [
   },
 ]
 
-const cursor = (id: number) => Buffer.from(JSON.stringify({ id })).toString('base64url')
-const invalid = (name: string, message: string) => errorBody(422, `Query parameter "${name}" ${message}`)
 
 describe.each(BACKENDS)('%s: metafield lists', (backend) => {
   let t: TestApp
@@ -80,13 +80,7 @@ describe.each(BACKENDS)('%s: metafield lists', (backend) => {
       const { store, path, rows } = await seeded(list)
       const res = await store.request('GET', path)
       expect(res.status).toBe(200)
-      expect(res.body).toEqual({
-        data: rows,
-        meta: {
-          pagination: { total: 3, count: 3, per_page: 50, current_page: 1, total_pages: 1, links: { current: '?page=1&limit=50' } },
-          cursor_pagination: { count: 3, per_page: 50, start_cursor: cursor(rows[0]!.id), end_cursor: cursor(rows[2]!.id), links: {} },
-        },
-      })
+      expect(res.body).toEqual({ data: rows, meta: wholeList(rows) })
     })
 
     it('filters by key, key:in, namespace and namespace:in; the filters combine', async () => {
@@ -135,7 +129,7 @@ describe.each(BACKENDS)('%s: metafield lists', (backend) => {
       const { store, path } = await seeded(list)
       const res = await store.request('GET', `${path}?include_fields=key,secret`)
       expect(res.status).toBe(422)
-      expect(res.body).toEqual(invalid('include_fields', 'must be one of: key, value, namespace, permission_set, resource_type, resource_id, description, date_created, date_modified, owner_client_id. For input string: "secret".'))
+      expect(res.body).toEqual(invalidQuery('include_fields', 'must be one of: key, value, namespace, permission_set, resource_type, resource_id, description, date_created, date_modified, owner_client_id. For input string: "secret".'))
     })
 
     it('pages with page and limit, links carrying the filters', async () => {
@@ -156,19 +150,21 @@ describe.each(BACKENDS)('%s: metafield lists', (backend) => {
     it('pages with cursors forward and back, in either direction', async () => {
       const { store, path, rows } = await seeded(list)
       const [r1, r2, r3] = rows.map((r) => r.id) as [number, number, number]
-      const after = await store.request('GET', `${path}?limit=1&after=${cursor(r1)}`)
+      const after = await store.request('GET', `${path}?limit=1&after=${idCursor(r1)}`)
       expect(after.body).toEqual({
         data: [rows[1]],
         meta: {
           cursor_pagination: {
-            count: 1, per_page: 1, start_cursor: cursor(r2), end_cursor: cursor(r2),
-            links: { previous: `?limit=1&before=${cursor(r2)}`, next: `?limit=1&after=${cursor(r2)}` },
+            count: 1, per_page: 1, start_cursor: idCursor(r2), end_cursor: idCursor(r2),
+            links: { previous: `?limit=1&before=${idCursor(r2)}`, next: `?limit=1&after=${idCursor(r2)}` },
           },
         },
       })
-      expect(await ids(store, `${path}?before=${cursor(r3)}`)).toEqual([r1, r2])
-      expect(await ids(store, `${path}?direction=desc&after=${cursor(r3)}`)).toEqual([r2, r1])
+      expect(await ids(store, `${path}?before=${idCursor(r3)}`)).toEqual([r1, r2])
+      expect(await ids(store, `${path}?direction=desc&after=${idCursor(r3)}`)).toEqual([r2, r1])
     })
+
+    cursorCases({ seed: () => seeded(list) })
 
     it('answers 422 for an unknown filter, a bad direction and a limit over 250', async () => {
       const { store, path } = await seeded(list)
@@ -176,9 +172,9 @@ describe.each(BACKENDS)('%s: metafield lists', (backend) => {
       expect(unknown.status).toBe(422)
       expect(unknown.body).toEqual(errorBody(422, 'The filter(s): value are not valid filter parameter(s).'))
       const direction = await store.request('GET', `${path}?direction=up`)
-      expect(direction.body).toEqual(invalid('direction', 'must be one of: asc, desc. For input string: "up".'))
+      expect(direction.body).toEqual(invalidQuery('direction', 'must be one of: asc, desc. For input string: "up".'))
       const limit = await store.request('GET', `${path}?limit=251`)
-      expect(limit.body).toEqual(invalid('limit', 'must be at most 250. For input string: "251".'))
+      expect(limit.body).toEqual(invalidQuery('limit', 'must be at most 250. For input string: "251".'))
     })
   })
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SCOPES } from '../src/core/scopes.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, type TestApp, type TestStore } from './helpers/app.js'
-import { account, createCustomer, createMetafield, customersAccount, newMetafield, randomCartId } from './helpers/metafields.js'
+import { createCustomer } from './helpers/customers.js'
+import { account, createMetafield, customersAccount, newMetafield, randomCartId } from './helpers/metafields.js'
 
 // Who sees and changes whose metafields (DECISIONS 13, 19). The matrix: a metafield created by
 // account A, in each of the five permission sets, and each of five operations tried by A (its

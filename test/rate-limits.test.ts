@@ -3,7 +3,8 @@ import { MemoryCounterStore } from '../src/core/counter-store.js'
 import { parseRateLimit, UNLIMITED_QUOTA } from '../src/core/rate-limit-plans.js'
 import { SCOPES } from '../src/core/scopes.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { ADMIN_TOKEN, buildTestApp, errorBody, newCustomer, send, type Response, type TestApp, type TestStore } from './helpers/app.js'
+import { admin } from './helpers/admin.js'
+import { buildTestApp, errorBody, newCustomer, send, type Response, type TestApp, type TestStore } from './helpers/app.js'
 import { redisCounters, testPrefix, testRedisUrl } from './helpers/redis.js'
 
 // Request quotas (docs/COMPATIBILITY.md "Limits", BEHAVIOUR 10): every store has one, its own
@@ -38,10 +39,6 @@ class UnreachableCounters extends MemoryCounterStore {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function admin(t: TestApp, method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<Response> {
-  return send(t.app, method, `/admin${path}`, body, token === null ? {} : { authorization: `Bearer ${token}` })
-}
 
 async function limit(t: TestApp, store: TestStore, quota: number, windowMs = 30_000): Promise<void> {
   const res = await admin(t, 'PUT', `/stores/${store.hash}/rate-limit`, { quota, window_ms: windowMs })

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { promisify } from 'node:util'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createStore } from '../src/stores/service.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { freePort, killStrayProcesses, processDatabase, start, useProcessDatabase, type Env, type ProcessDatabase, type RunningProcess } from './helpers/process.js'
+import { freePort, start, useProcessDatabase, type Env, type RunningProcess } from './helpers/process.js'
 import { listCustomers, serve } from './helpers/serve.js'
 
 // `clientele serve` as a real process: the first-start banner, restarts, signals, logging and the
@@ -67,11 +67,7 @@ function heldPost(url: string, token: string, body: string, agent: Agent) {
 }
 
 describe.each(BACKENDS)('%s: clientele serve', (backend: Backend) => {
-  const current = useProcessDatabase(backend)
-  let database: ProcessDatabase
-  beforeEach(() => {
-    database = current()
-  })
+  const database = useProcessDatabase(backend)
 
   it('prints the dev store, a token and a curl line that works on a first start', async () => {
     const { server, origin, token } = await serve(database)
@@ -141,15 +137,7 @@ describe.each(BACKENDS)('%s: clientele serve', (backend: Backend) => {
 
 // Logging and the listening address do not depend on the database: SQLite only.
 describe('clientele serve: log and address', () => {
-  let database: ProcessDatabase
-
-  beforeEach(async () => {
-    database = await processDatabase('sqlite')
-  })
-  afterEach(async () => {
-    killStrayProcesses()
-    await database.remove()
-  })
+  const database = useProcessDatabase('sqlite')
 
   /** Three requests (200, 401, 404) against a server started with this log level; its whole output. */
   async function threeRequests(logLevel: string) {

@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ALL_SCOPES, SCOPES } from '../src/core/scopes.js'
 import { createAccount, createStore } from '../src/stores/service.js'
 import { BACKENDS } from './helpers/backends.js'
-import { ADMIN_TOKEN, buildTestApp, errorBody, newCustomer, send, type Response, type TestApp, type TestStore } from './helpers/app.js'
-import { killStrayProcesses, processDatabase, run, type ProcessDatabase } from './helpers/process.js'
+import { admin } from './helpers/admin.js'
+import { buildTestApp, errorBody, newCustomer, type Response, type TestApp, type TestStore } from './helpers/app.js'
+import { createCustomer } from './helpers/customers.js'
+import { throughApp, useProcessDatabase } from './helpers/process.js'
 
 // GET /customers/{customerId}/stored-instruments (BEHAVIOUR 8): a bare array of the three
 // instrument shapes, behind the stored-instruments scopes; the admin API and CLI add and remove
@@ -52,18 +53,8 @@ describe.each(BACKENDS)('%s: GET /customers/{customerId}/stored-instruments', (b
   })
   afterAll(() => t.close())
 
-  function admin(method: string, path: string, body?: unknown): Promise<Response> {
-    return send(t.app, method, `/admin${path}`, body, { authorization: `Bearer ${ADMIN_TOKEN}` })
-  }
-
-  async function createCustomer(store: TestStore): Promise<number> {
-    const res = await store.request('POST', '/customers', [newCustomer()])
-    expect(res.status).toBe(200)
-    return res.body.data[0].id
-  }
-
   async function add(store: TestStore, customer: number, instrument: unknown): Promise<Response> {
-    return admin('POST', `/stores/${store.hash}/customers/${customer}/stored-instruments`, instrument)
+    return admin(t, 'POST', `/stores/${store.hash}/customers/${customer}/stored-instruments`, instrument)
   }
 
   describe('the API', () => {
@@ -195,7 +186,7 @@ describe.each(BACKENDS)('%s: GET /customers/{customerId}/stored-instruments', (b
       const id = await createCustomer(store)
       const results = await Promise.all(['a', 'b', 'c', 'd'].map((token) => add(store, id, { ...PAYPAL, token, is_default: true })))
       expect(results.map((res) => res.status)).toEqual([200, 200, 200, 200])
-      const list = (await admin('GET', `/stores/${store.hash}/customers/${id}/stored-instruments`)).body.data
+      const list = (await admin(t, 'GET', `/stores/${store.hash}/customers/${id}/stored-instruments`)).body.data
       expect(list.filter((i: { is_default: boolean }) => i.is_default)).toHaveLength(1)
     })
 
@@ -246,11 +237,11 @@ describe.each(BACKENDS)('%s: GET /customers/{customerId}/stored-instruments', (b
       await add(store, id, PAYPAL)
       await add(store, id, BANK)
       const path = `/stores/${store.hash}/customers/${id}/stored-instruments/${PAYPAL.token}`
-      const res = await admin('DELETE', path)
+      const res = await admin(t, 'DELETE', path)
       expect(res.status).toBe(204)
       expect(res.text).toBe('')
       expect((await store.request('GET', `/customers/${id}/stored-instruments`)).body).toEqual([BANK])
-      const again = await admin('DELETE', path)
+      const again = await admin(t, 'DELETE', path)
       expect(again.status).toBe(404)
       expect(again.body).toEqual(errorBody(404, `customer ${id} of store "${store.hash}" has no instrument with token "${PAYPAL.token}"`))
     })
@@ -258,29 +249,16 @@ describe.each(BACKENDS)('%s: GET /customers/{customerId}/stored-instruments', (b
 })
 
 describe.each(BACKENDS)('%s: clientele instruments', (backend) => {
-  let database: ProcessDatabase
-  const clientele = (...args: string[]) => run(args, database.env)
-
-  beforeEach(async () => {
-    database = await processDatabase(backend)
-  })
-  afterEach(async () => {
-    killStrayProcesses()
-    await database.remove()
-  })
+  const database = useProcessDatabase(backend)
+  const { clientele } = database
 
   /** Store shop-a with customer 1, created through the API on the database the commands use. */
   async function storeWithCustomer(): Promise<void> {
     const db = await database.open()
     await createStore(db, 'shop-a')
     const { access_token: token } = await createAccount(db, { storeHash: 'shop-a', scopes: ALL_SCOPES })
-    const app = buildApp({ db })
-    try {
-      const res = await send(app, 'POST', '/stores/shop-a/v3/customers', [newCustomer()], { 'x-auth-token': token })
-      expect(res.status).toBe(200)
-    } finally {
-      await app.close()
-    }
+    const res = await throughApp(db, 'POST', '/stores/shop-a/v3/customers', [newCustomer()], { 'x-auth-token': token })
+    expect(res.status).toBe(200)
   }
 
   it('adds, lists and removes instruments', async () => {

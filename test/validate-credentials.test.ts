@@ -4,6 +4,7 @@ import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, errorBody, newCustomer, send, type Response, type TestApp, type TestStore } from './helpers/app.js'
 import { redisCounters, testPrefix, testRedisUrl } from './helpers/redis.js'
 import { addChannels } from './helpers/channels.js'
+import { postCustomers, type Customer } from './helpers/customers.js'
 
 // POST /customers/validate-credentials (BEHAVIOUR 3.7, 3.10): who may log in on which channel,
 // the same answer for every failure (no account enumeration, in body, status and time), and the
@@ -15,10 +16,10 @@ const INVALID_DATA = 'JSON data is missing or invalid'
 const MISSING_SCOPE = errorBody(403, "You don't have a required scope to access the endpoint")
 const TOO_MANY = errorBody(429, 'Too many requests')
 
-async function createCustomer(store: TestStore, fields: Record<string, unknown> = {}): Promise<{ id: number; email: string }> {
-  const res = await store.request('POST', '/customers', [newCustomer({ authentication: { new_password: PASSWORD }, ...fields })])
-  expect(res.status).toBe(200)
-  return res.body.data[0]
+/** A customer who logs in with PASSWORD, unless `fields` say otherwise; as the POST answered. */
+async function customerWithPassword(store: TestStore, fields: Record<string, unknown> = {}): Promise<Customer> {
+  const [customer] = await postCustomers(store, { authentication: { new_password: PASSWORD }, ...fields })
+  return customer!
 }
 
 function validate(store: TestStore, body: unknown, token?: string): Promise<Response> {
@@ -36,8 +37,8 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
   describe('answers', () => {
     it('answers is_valid true with the customer id for the right password, as a bare object', async () => {
       const store = await t.newStore()
-      await createCustomer(store)
-      const customer = await createCustomer(store)
+      await customerWithPassword(store)
+      const customer = await customerWithPassword(store)
       const res = await validate(store, { email: customer.email, password: PASSWORD })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ is_valid: true, customer_id: customer.id })
@@ -46,7 +47,7 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
 
     it('compares the email case-insensitively', async () => {
       const store = await t.newStore()
-      const customer = await createCustomer(store, { email: 'Mixed.Case@Example.com' })
+      const customer = await customerWithPassword(store, { email: 'Mixed.Case@Example.com' })
       const res = await validate(store, { email: 'mixed.case@EXAMPLE.com', password: PASSWORD })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ is_valid: true, customer_id: customer.id })
@@ -54,7 +55,7 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
 
     it('answers is_valid false and customer_id null for a wrong password', async () => {
       const store = await t.newStore()
-      const customer = await createCustomer(store)
+      const customer = await customerWithPassword(store)
       const res = await validate(store, { email: customer.email, password: 'Secret124' })
       expect(res.status).toBe(200)
       expect(res.body).toEqual(INVALID)
@@ -66,7 +67,7 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
         const res = await store.request('POST', '/customers', [newCustomer()])
         return { email: res.body.data[0].email, password: PASSWORD }
       }],
-      ['an empty password', async (store: TestStore) => ({ email: (await createCustomer(store)).email, password: '' })],
+      ['an empty password', async (store: TestStore) => ({ email: (await customerWithPassword(store)).email, password: '' })],
     ])('answers the same for %s', async (_, attempt) => {
       const store = await t.newStore()
       const res = await validate(store, await attempt(store))
@@ -76,7 +77,7 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
 
     it("answers the same for another store's customer", async () => {
       const [mine, theirs] = [await t.newStore(), await t.newStore()]
-      const customer = await createCustomer(theirs)
+      const customer = await customerWithPassword(theirs)
       const res = await validate(mine, { email: customer.email, password: PASSWORD })
       expect(res.status).toBe(200)
       expect(res.body).toEqual(INVALID)
@@ -84,7 +85,7 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
 
     it('checks the password a PUT set, and no longer the old one', async () => {
       const store = await t.newStore()
-      const customer = await createCustomer(store)
+      const customer = await customerWithPassword(store)
       expect((await store.request('PUT', '/customers', [{ id: customer.id, authentication: { new_password: 'Changed99' } }])).status).toBe(200)
       expect((await validate(store, { email: customer.email, password: PASSWORD })).body).toEqual(INVALID)
       expect((await validate(store, { email: customer.email, password: 'Changed99' })).body).toEqual({ is_valid: true, customer_id: customer.id })
@@ -92,7 +93,7 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
 
     it('still validates a customer who must reset the password (the storefront decides what to do)', async () => {
       const store = await t.newStore()
-      const customer = await createCustomer(store, { authentication: { new_password: PASSWORD, force_password_reset: true } })
+      const customer = await customerWithPassword(store, { authentication: { new_password: PASSWORD, force_password_reset: true } })
       const res = await validate(store, { email: customer.email, password: PASSWORD })
       expect(res.body).toEqual({ is_valid: true, customer_id: customer.id })
     })
@@ -102,7 +103,7 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
     it('takes channel 1 when channel_id is omitted', async () => {
       const store = await t.newStore()
       await addChannels(t.db, store, [2])
-      const customer = await createCustomer(store, { channel_ids: [2] })
+      const customer = await customerWithPassword(store, { channel_ids: [2] })
       expect((await validate(store, { email: customer.email, password: PASSWORD })).body).toEqual(INVALID)
       expect((await validate(store, { email: customer.email, password: PASSWORD, channel_id: 2 })).body).toEqual({
         is_valid: true,
@@ -113,8 +114,8 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
     it('logs in the customer of the channel when an email has one customer per channel', async () => {
       const store = await t.newStore()
       await addChannels(t.db, store, [2])
-      const first = await createCustomer(store, { email: 'split@example.com', channel_ids: [1] })
-      const second = await createCustomer(store, { email: 'split@example.com', channel_ids: [2], authentication: { new_password: 'Other456' } })
+      const first = await customerWithPassword(store, { email: 'split@example.com', channel_ids: [1] })
+      const second = await customerWithPassword(store, { email: 'split@example.com', channel_ids: [2], authentication: { new_password: 'Other456' } })
       expect((await validate(store, { email: 'split@example.com', password: PASSWORD, channel_id: 1 })).body).toEqual({ is_valid: true, customer_id: first.id })
       expect((await validate(store, { email: 'split@example.com', password: 'Other456', channel_id: 2 })).body).toEqual({ is_valid: true, customer_id: second.id })
       expect((await validate(store, { email: 'split@example.com', password: 'Other456', channel_id: 1 })).body).toEqual(INVALID)
@@ -122,14 +123,14 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
 
     it('follows a change of allow_global_logins at once', async () => {
       const store = await t.newStore()
-      const customer = await createCustomer(store)
+      const customer = await customerWithPassword(store)
       expect((await store.request('PUT', '/customers/settings/channels/1', { allow_global_logins: false })).status).toBe(200)
       expect((await validate(store, { email: customer.email, password: PASSWORD })).body).toEqual(INVALID)
     })
 
     it('answers 422 for a channel the store does not have', async () => {
       const store = await t.newStore()
-      const customer = await createCustomer(store)
+      const customer = await customerWithPassword(store)
       const res = await validate(store, { email: customer.email, password: PASSWORD, channel_id: 9 })
       expect(res.status).toBe(422)
       expect(res.body).toEqual(errorBody(422, INVALID_DATA, { channel_id: 'channel 9 does not exist' }))
@@ -158,7 +159,7 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
       ['store_v2_customers_read_only', SCOPES.customersRead],
     ])('lets a %s token validate', async (_, scope) => {
       const store = await t.newStore()
-      const customer = await createCustomer(store)
+      const customer = await customerWithPassword(store)
       const res = await validate(store, { email: customer.email, password: PASSWORD }, await store.tokenWith([scope]))
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ is_valid: true, customer_id: customer.id })
@@ -169,7 +170,7 @@ describe.each(BACKENDS)('%s: POST /customers/validate-credentials', (backend) =>
       ['store_stored_payment_instruments', SCOPES.storedInstruments],
     ])('answers 403 to a token holding only %s', async (_, scope) => {
       const store = await t.newStore()
-      const customer = await createCustomer(store)
+      const customer = await customerWithPassword(store)
       const res = await validate(store, { email: customer.email, password: PASSWORD }, await store.tokenWith([scope]))
       expect(res.status).toBe(403)
       expect(res.body).toEqual(MISSING_SCOPE)
@@ -206,7 +207,7 @@ describe.each(BACKENDS)('%s: the login matrix of validate-credentials', (backend
     const store = await t.newStore()
     await addChannels(t.db, store, [2, 3])
     expect((await store.request('PUT', '/customers/settings/channels/3', { allow_global_logins: true })).status).toBe(200)
-    const customer = await createCustomer(store, { channel_ids: channelIds })
+    const customer = await customerWithPassword(store, { channel_ids: channelIds })
     const res = await validate(store, { email: customer.email, password: PASSWORD, channel_id: channel })
     expect(res.status).toBe(200)
     expect(res.body).toEqual(valid ? { is_valid: true, customer_id: customer.id } : INVALID)
@@ -230,8 +231,8 @@ describe.each(BACKENDS)('%s: validate-credentials gives nothing away by timing',
   it('answers a wrong password, an unknown email and a customer without access alike, in about the same time', async () => {
     const store = await t.newStore()
     await addChannels(t.db, store, [2])
-    const customer = await createCustomer(store)
-    const elsewhere = await createCustomer(store, { channel_ids: [2] })
+    const customer = await customerWithPassword(store)
+    const elsewhere = await customerWithPassword(store, { channel_ids: [2] })
     const kinds = {
       wrongPassword: { email: customer.email, password: 'Wrong0000' },
       unknownEmail: { email: 'nobody@example.com', password: 'Wrong0000' },
@@ -286,7 +287,7 @@ describe.each(BACKENDS)('%s: the failed-attempt limit of validate-credentials', 
 
   it('answers 429 with X-Retry-After after 3 failures for one email, even to the right password', async () => {
     const store = await t.newStore()
-    const customer = await createCustomer(store)
+    const customer = await customerWithPassword(store)
     for (let i = 0; i < 3; i++) expect((await attempt(store, wrong(customer.email))).body).toEqual(INVALID)
     expectLimited(await attempt(store, wrong(customer.email)))
     expectLimited(await attempt(store, { email: customer.email, password: PASSWORD }))
@@ -309,7 +310,7 @@ describe.each(BACKENDS)('%s: the failed-attempt limit of validate-credentials', 
 
   it('lets the email try again once the window has ended', async () => {
     const store = await t.newStore()
-    const customer = await createCustomer(store)
+    const customer = await customerWithPassword(store)
     for (let i = 0; i < 3; i++) await attempt(store, wrong(customer.email))
     expectLimited(await attempt(store, { email: customer.email, password: PASSWORD }))
     t.clock.advance(WINDOW_SECONDS)
@@ -318,7 +319,7 @@ describe.each(BACKENDS)('%s: the failed-attempt limit of validate-credentials', 
 
   it("keeps one email's failures from limiting another email", async () => {
     const store = await t.newStore()
-    const customer = await createCustomer(store)
+    const customer = await customerWithPassword(store)
     for (let i = 0; i < 3; i++) await attempt(store, wrong('victim@example.com'), '198.51.100.7')
     const res = await attempt(store, { email: customer.email, password: PASSWORD }, '198.51.100.8')
     expect(res.body).toEqual({ is_valid: true, customer_id: customer.id })
@@ -326,7 +327,7 @@ describe.each(BACKENDS)('%s: the failed-attempt limit of validate-credentials', 
 
   it('answers 429 to a client address past 5 failures, whatever the email, and not to another address', async () => {
     const store = await t.newStore()
-    const customer = await createCustomer(store)
+    const customer = await customerWithPassword(store)
     for (let i = 0; i < 5; i++) expect((await attempt(store, wrong(`guess${i}@example.com`))).status).toBe(200)
     expectLimited(await attempt(store, { email: customer.email, password: PASSWORD }))
     expect((await attempt(store, { email: customer.email, password: PASSWORD }, '198.51.100.99')).body).toEqual({
@@ -337,7 +338,7 @@ describe.each(BACKENDS)('%s: the failed-attempt limit of validate-credentials', 
 
   it("does not let a success clear an address's failures for other emails", async () => {
     const store = await t.newStore()
-    const customer = await createCustomer(store)
+    const customer = await customerWithPassword(store)
     for (let i = 0; i < 4; i++) await attempt(store, wrong(`guess${i}@example.com`))
     expect((await attempt(store, { email: customer.email, password: PASSWORD })).body).toEqual({ is_valid: true, customer_id: customer.id })
     expect((await attempt(store, wrong('guess4@example.com'))).status).toBe(200)
@@ -346,7 +347,7 @@ describe.each(BACKENDS)('%s: the failed-attempt limit of validate-credentials', 
 
   it('does not count successful attempts', async () => {
     const store = await t.newStore()
-    const customer = await createCustomer(store)
+    const customer = await customerWithPassword(store)
     for (let i = 0; i < 6; i++) {
       expect((await attempt(store, { email: customer.email, password: PASSWORD })).body).toEqual({ is_valid: true, customer_id: customer.id })
     }
@@ -356,7 +357,7 @@ describe.each(BACKENDS)('%s: the failed-attempt limit of validate-credentials', 
 
   it('counts concurrent guesses before trying them: only 3 of 10 at once are tried', async () => {
     const store = await t.newStore()
-    const customer = await createCustomer(store)
+    const customer = await customerWithPassword(store)
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => attempt(store, wrong(customer.email), `203.0.113.${i}`)))
     expect(results.filter((res) => res.status === 200)).toHaveLength(3)
     for (const res of results.filter((r) => r.status !== 200)) expectLimited(res)
@@ -365,13 +366,13 @@ describe.each(BACKENDS)('%s: the failed-attempt limit of validate-credentials', 
   it("keeps each store's counts apart", async () => {
     const [mine, theirs] = [await t.newStore(), await t.newStore()]
     for (let i = 0; i < 5; i++) await attempt(theirs, wrong('shared@example.com'))
-    const customer = await createCustomer(mine, { email: 'shared@example.com' })
+    const customer = await customerWithPassword(mine, { email: 'shared@example.com' })
     expect((await attempt(mine, { email: 'shared@example.com', password: PASSWORD })).body).toEqual({ is_valid: true, customer_id: customer.id })
   })
 
   it('does not count a refused request body', async () => {
     const store = await t.newStore()
-    const customer = await createCustomer(store)
+    const customer = await customerWithPassword(store)
     for (let i = 0; i < 5; i++) expect((await attempt(store, { email: customer.email })).status).toBe(422)
     expect((await attempt(store, { email: customer.email, password: PASSWORD })).body).toEqual({ is_valid: true, customer_id: customer.id })
   })
@@ -400,7 +401,7 @@ describe.skipIf(!redisUrl).each(BACKENDS)('%s: failed attempts counted across tw
 
   it('refuses the fourth failure for one email with 429 whichever node the failures reached', async () => {
     const store = await first.newStore()
-    const customer = await createCustomer(store)
+    const customer = await customerWithPassword(store)
     const wrong = { email: customer.email, password: 'Wrong1234' }
     const onSecond = () =>
       send(second.app, 'POST', `/stores/${store.hash}/v3/customers/validate-credentials`, wrong, { 'x-auth-token': store.token })

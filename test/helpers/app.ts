@@ -144,3 +144,6 @@ export const ERROR_TYPE = 'https://developer.bigcommerce.com/api-docs/getting-st
 export function errorBody(status: number, title: string, errors: Record<string, string> = {}, detail?: string) {
   return { status, title, type: ERROR_TYPE, errors, ...(detail === undefined ? {} : { detail }) }
 }
+
+/** The 422 of a query parameter the API refuses: `Query parameter "{name}" {message}`. */
+export const invalidQuery = (name: string, message: string) => errorBody(422, `Query parameter "${name}" ${message}`)

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { expect } from 'vitest'
 import { SCOPES } from '../../src/core/scopes.js'
-import { newCustomer, type TestStore } from './app.js'
+import type { TestStore } from './app.js'
 
 // Metafield fixtures: request bodies, the objects the API answers for them, and the setup most
-// metafield tests share (a customer, API accounts with client ids of their own).
+// metafield tests share (API accounts with client ids of their own).
 
 let sequence = 0
 
@@ -66,13 +66,6 @@ export async function account(store: TestStore, name: string, scopes: readonly s
 
 /** An account holding the customers scope (and any more given). */
 export const customersAccount = (store: TestStore, name: string, ...more: string[]) => account(store, name, [SCOPES.customers, ...more])
-
-/** Creates one customer; returns its id. */
-export async function createCustomer(store: TestStore): Promise<number> {
-  const res = await store.request('POST', '/customers', [newCustomer()])
-  expect(res.status).toBe(200)
-  return res.body.data[0].id
-}
 
 /** POSTs one metafield to a path (`/customers/1/metafields`) and returns what the API answered. */
 export async function createMetafield(

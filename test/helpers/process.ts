@@ -7,9 +7,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql, type Kysely } from 'kysely'
 import { afterEach, beforeEach } from 'vitest'
+import { buildApp } from '../../src/app.js'
 import { openDatabase } from '../../src/db/connect.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import type { Database } from '../../src/db/schema.js'
+import { send, type Response } from './app.js'
 import type { Backend } from './backends.js'
 
 // Real `node bin/clientele.js ...` processes for the tests of `serve` and the CLI: each gets a
@@ -185,8 +187,8 @@ export async function processDatabase(backend: Backend): Promise<ProcessDatabase
   const url = process.env.TEST_DATABASE_URL
   if (!url) throw new Error('TEST_DATABASE_URL is not set')
   const schema = `clientele_process_${randomUUID().replace(/-/g, '').slice(0, 16)}`
-  const admin = openDatabase(url, { poolSize: 1 }).db
-  await sql`create schema ${sql.id(schema)}`.execute(admin)
+  const root = openDatabase(url, { poolSize: 1 }).db
+  await sql`create schema ${sql.id(schema)}`.execute(root)
   const connect = () => {
     const { db } = openDatabase(url, { schema, poolSize: 2 })
     handles.push(db)
@@ -203,17 +205,24 @@ export async function processDatabase(backend: Backend): Promise<ProcessDatabase
     },
     remove: async () => {
       for (const db of handles) await db.destroy()
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin)
-      await admin.destroy()
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(root)
+      await root.destroy()
     },
   }
 }
 
+/** The database of the test running now; the hooks of useProcessDatabase remove it, not the test. */
+export interface CurrentProcessDatabase extends Omit<ProcessDatabase, 'remove'> {
+  /** runs `clientele ...args` on this database, to its end */
+  clientele(...args: string[]): Promise<Finished>
+}
+
 /**
  * A database of each test's own for the process tests of one backend: made before each test,
- * removed after it with whatever processes the test left running. Returns its getter.
+ * removed after it with whatever processes the test left running. What it returns always speaks
+ * of the current test's database, so a describe can hold it in a const.
  */
-export function useProcessDatabase(backend: Backend): () => ProcessDatabase {
+export function useProcessDatabase(backend: Backend): CurrentProcessDatabase {
   let database: ProcessDatabase | undefined
   beforeEach(async () => {
     database = await processDatabase(backend)
@@ -221,6 +230,34 @@ export function useProcessDatabase(backend: Backend): () => ProcessDatabase {
   afterEach(async () => {
     killStrayProcesses()
     await database?.remove()
+    database = undefined
   })
-  return () => database!
+  const current = (): ProcessDatabase => {
+    if (!database) throw new Error('a process database exists only while a test runs')
+    return database
+  }
+  return {
+    get env() {
+      return current().env
+    },
+    get file() {
+      return current().file
+    },
+    get schema() {
+      return current().schema
+    },
+    connect: () => current().connect(),
+    open: () => current().open(),
+    clientele: (...args) => run(args, current().env),
+  }
+}
+
+/** One API request through an app built on a process database, closed after: how a test sees what a command wrote. */
+export async function throughApp(db: Kysely<Database>, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const app = buildApp({ db })
+  try {
+    return await send(app, method, url, body, headers)
+  } finally {
+    await app.close()
+  }
 }

@@ -11,7 +11,7 @@ export interface Served {
 }
 
 /** Starts `serve` on an OS-picked port (unless env says otherwise) and waits for the banner's last line. */
-export async function serve(database: ProcessDatabase, env: Env = {}): Promise<Served> {
+export async function serve(database: Pick<ProcessDatabase, 'env'>, env: Env = {}): Promise<Served> {
   const server = start(['serve'], { PORT: '0', LOG_LEVEL: 'silent', ...database.env, ...env })
   await server.waitForLine(/^API docs: /)
   const origin = /Clientele is serving (\S+)/.exec(server.stdout())?.[1]

@@ -1,9 +1,10 @@
 import { expect } from 'vitest'
-import { ADMIN_TOKEN, newCustomer, send, type TestApp, type TestStore } from './app.js'
+import { admin } from './admin.js'
+import type { TestApp, TestStore } from './app.js'
 
-// Customer sub-resource fixtures: customers to hang things off, addresses as sent and as
-// answered, attributes, and form field definitions (made through the admin API, as a test suite
-// would).
+// Customer sub-resource fixtures (the customers to hang them off are in customers.ts): addresses
+// as sent and as answered, attributes, and form field definitions (made through the admin API, as
+// a test suite would).
 
 /** A US address that passes every rule: a real state (full name), a postal code. */
 export const AKRON = {
@@ -14,13 +15,6 @@ export const AKRON = {
   state_or_province: 'Ohio',
   postal_code: '44325',
   country_code: 'US',
-}
-
-/** Creates customers in one POST; returns their ids. */
-export async function createCustomers(store: TestStore, count = 1, overrides: Record<string, unknown> = {}): Promise<number[]> {
-  const res = await store.request('POST', '/customers', Array.from({ length: count }, () => newCustomer(overrides)))
-  expect(res.status).toBe(200)
-  return res.body.data.map((c: { id: number }) => c.id)
 }
 
 /** The address the API answers for a create body, with its defaults. */
@@ -78,11 +72,6 @@ export async function attributeValuesOf(store: TestStore, query = ''): Promise<R
   const res = await store.request('GET', `/customers/attribute-values?limit=250${query}`)
   expect(res.status).toBe(200)
   return res.body.data
-}
-
-/** An admin API request. */
-export function admin(t: TestApp, method: string, path: string, body?: unknown) {
-  return send(t.app, method, `/admin${path}`, body, { authorization: `Bearer ${ADMIN_TOKEN}` })
 }
 
 export interface FieldSpec {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { Type } from 'typebox'
 import { compileQueryParser, DATE_FILTER_FORMAT } from '../../src/core/query-parser.js'
 import { ApiError } from '../../src/core/errors.js'
-import { errorBody } from '../helpers/app.js'
+import { errorBody, invalidQuery } from '../helpers/app.js'
 
 // The raw objects below are what Fastify's querystring parser hands over: strings, and arrays
 // of strings for repeated keys.
@@ -32,12 +32,11 @@ function outcome(raw: unknown): unknown {
   return result.value
 }
 
-const invalid = (name: string, message: string) => errorBody(422, `Query parameter "${name}" ${message}`)
 const notInteger = (name: string, text: string) =>
-  invalid(name, `value may contain only integer values. For input string: "${text}".`)
+  invalidQuery(name, `value may contain only integer values. For input string: "${text}".`)
 const unknownFilters = (names: string) => errorBody(422, `The filter(s): ${names} are not valid filter parameter(s).`)
 const badDate = (text: string) =>
-  invalid('since', `must be a date (2024-05-14), a date-time (2024-05-14T09:34:00Z) or a Unix timestamp. For input string: "${text}".`)
+  invalidQuery('since', `must be a date (2024-05-14), a date-time (2024-05-14T09:34:00Z) or a Unix timestamp. For input string: "${text}".`)
 
 describe('compileQueryParser: lists', () => {
   it.each([
@@ -82,7 +81,7 @@ describe('compileQueryParser: lists', () => {
 
   it('refuses a value outside an enum list', () => {
     expect(outcome({ include: 'addresses,orders' })).toEqual(
-      invalid('include', 'must be one of: addresses, storecredit. For input string: "orders".'),
+      invalidQuery('include', 'must be one of: addresses, storecredit. For input string: "orders".'),
     )
   })
 })
@@ -111,16 +110,16 @@ describe('compileQueryParser: scalars', () => {
     ['a word for an integer', { limit: 'ten' }, notInteger('limit', 'ten')],
     ['an empty integer', { limit: '' }, notInteger('limit', '')],
     ['a decimal for an integer', { limit: '2.0' }, notInteger('limit', '2.0')],
-    ['an integer below the minimum', { limit: '0' }, invalid('limit', 'must be at least 1. For input string: "0".')],
-    ['an integer above the maximum', { limit: '251' }, invalid('limit', 'must be at most 250. For input string: "251".')],
+    ['an integer below the minimum', { limit: '0' }, invalidQuery('limit', 'must be at least 1. For input string: "0".')],
+    ['an integer above the maximum', { limit: '251' }, invalidQuery('limit', 'must be at most 250. For input string: "251".')],
     ['an integer above 32 bits', { limit: '99999999999' }, notInteger('limit', '99999999999')],
-    ['a word for a number', { amount: 'lots' }, invalid('amount', 'value may contain only numeric values. For input string: "lots".')],
-    ['an empty number', { amount: '' }, invalid('amount', 'value may contain only numeric values. For input string: "".')],
-    ['Infinity for a number', { amount: 'Infinity' }, invalid('amount', 'value may contain only numeric values. For input string: "Infinity".')],
-    ['a number below the minimum', { amount: '-1' }, invalid('amount', 'must be at least 0. For input string: "-1".')],
-    ['anything but true or false', { active: 'yes' }, invalid('active', 'must be true or false. For input string: "yes".')],
-    ['a value outside an enum', { sort: 'id:asc' }, invalid('sort', 'must be one of: last_name:asc, last_name:desc. For input string: "id:asc".')],
-    ['an enum value in the wrong case', { sort: 'LAST_NAME:ASC' }, invalid('sort', 'must be one of: last_name:asc, last_name:desc. For input string: "LAST_NAME:ASC".')],
+    ['a word for a number', { amount: 'lots' }, invalidQuery('amount', 'value may contain only numeric values. For input string: "lots".')],
+    ['an empty number', { amount: '' }, invalidQuery('amount', 'value may contain only numeric values. For input string: "".')],
+    ['Infinity for a number', { amount: 'Infinity' }, invalidQuery('amount', 'value may contain only numeric values. For input string: "Infinity".')],
+    ['a number below the minimum', { amount: '-1' }, invalidQuery('amount', 'must be at least 0. For input string: "-1".')],
+    ['anything but true or false', { active: 'yes' }, invalidQuery('active', 'must be true or false. For input string: "yes".')],
+    ['a value outside an enum', { sort: 'id:asc' }, invalidQuery('sort', 'must be one of: last_name:asc, last_name:desc. For input string: "id:asc".')],
+    ['an enum value in the wrong case', { sort: 'LAST_NAME:ASC' }, invalidQuery('sort', 'must be one of: last_name:asc, last_name:desc. For input string: "LAST_NAME:ASC".')],
     ['a word for a date', { since: 'yesterday' }, badDate('yesterday')],
     ['a day that does not exist', { since: '2023-02-29' }, badDate('2023-02-29')],
     ['an empty date', { since: '' }, badDate('')],
