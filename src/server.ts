@@ -65,6 +65,7 @@ export async function serve(config: Config, print: Print = (line) => process.std
     print(`  client id:    ${account.client_id}`)
     const source = config.devToken ? 'from CLIENTELE_DEV_TOKEN' : 'shown once; `clientele tokens create` makes more'
     print(`  access token: ${account.access_token}   (${source})`)
+    print(`  client secret: ${account.client_secret}   (verifies webhook deliveries)`)
     print('')
     print('Try it:')
     print(`  curl -s -H 'X-Auth-Token: ${account.access_token}' -H 'Accept: application/json' '${url}'`)

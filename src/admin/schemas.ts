@@ -15,7 +15,7 @@ export const Account = Type.Object({
   date_created: Type.String(),
 })
 
-export const CreatedAccount = Type.Object({ ...Account.properties, access_token: Type.String() })
+export const CreatedAccount = Type.Object({ ...Account.properties, access_token: Type.String(), client_secret: Type.String() })
 
 export const AccountCreate = Type.Object({
   scopes: Type.Array(Type.String(), { minItems: 1 }),

@@ -2,6 +2,7 @@ import { Option } from 'commander'
 import { loadConfig, type Config } from '../core/config.js'
 import { ensureReachable, openDatabase } from '../db/connect.js'
 import { migrateToLatest, migrationsCurrent } from '../db/migrate.js'
+import type { CreatedAccount } from '../stores/service.js'
 
 // What every command module shares: output, the --json option, and a migrated database handle.
 
@@ -48,4 +49,12 @@ export async function withDatabase(work: (db: Db, config: Config) => Promise<voi
   } finally {
     await db.destroy()
   }
+}
+
+/** A new API account, as `stores create --with-token` and `tokens create` print it: its secrets are shown this once. */
+export function printCreatedAccount(account: CreatedAccount): void {
+  print(`client id:     ${account.client_id}`)
+  print(`access token:  ${account.access_token}`)
+  print(`scopes:        ${account.scopes.join(' ')}`)
+  print(`client secret: ${account.client_secret}   (verifies its webhook deliveries)`)
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { ALL_SCOPES } from '../core/scopes.js'
 import * as stores from '../stores/service.js'
-import { jsonOption, print, printList, withDatabase } from './shared.js'
+import { jsonOption, print, printCreatedAccount, printList, withDatabase } from './shared.js'
 
 export function registerStoreCommands(program: Command): void {
   const storesCommand = program.command('stores').description('manage stores')
@@ -22,9 +22,7 @@ export function registerStoreCommands(program: Command): void {
         }
         print(`created store ${store.hash}`)
         if (account) {
-          print(`client id:    ${account.client_id}`)
-          print(`access token: ${account.access_token}`)
-          print(`scopes:       ${account.scopes.join(' ')}`)
+          printCreatedAccount(account)
         }
       }),
     )

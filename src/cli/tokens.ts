@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { ALL_SCOPES } from '../core/scopes.js'
 import * as stores from '../stores/service.js'
-import { jsonOption, print, printList, withDatabase } from './shared.js'
+import { jsonOption, print, printCreatedAccount, printList, withDatabase } from './shared.js'
 
 export function registerTokenCommands(program: Command): void {
   const tokensCommand = program.command('tokens').description('manage API accounts and their tokens')
@@ -27,9 +27,7 @@ export function registerTokenCommands(program: Command): void {
           print(JSON.stringify(account))
           return
         }
-        print(`client id:    ${account.client_id}`)
-        print(`access token: ${account.access_token}`)
-        print(`scopes:       ${account.scopes.join(' ')}`)
+        printCreatedAccount(account)
       }),
     )
 

@@ -7,6 +7,7 @@ import * as rateLimits from './migrations/2026_11_23_0006_rate_limits.js'
 import * as metafieldResourceIndex from './migrations/2026_11_23_0007_metafield_resource_index.js'
 import * as rateLimitPlans from './migrations/2026_12_03_0008_rate_limit_plans.js'
 import * as lowercaseKeysAsText from './migrations/2026_12_03_0009_lowercase_keys_as_text.js'
+import * as webhooks from './migrations/2026_12_03_0010_webhooks.js'
 
 // Migrations are listed here, in order, rather than read from a folder at run time: the list is
 // checked by the compiler and works the same from source and from any bundle.
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0007_metafield_resource_index': metafieldResourceIndex,
   '2026_12_03_0008_rate_limit_plans': rateLimitPlans,
   '2026_12_03_0009_lowercase_keys_as_text': lowercaseKeysAsText,
+  '2026_12_03_0010_webhooks': webhooks,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -29,6 +29,8 @@ export interface ApiAccountTable {
   token_hash: WriteOnce<string>
   /** space-separated OAuth scopes */
   scopes: string
+  /** signs the account's webhook deliveries (Standard Webhooks); shown with the token when the account is made */
+  client_secret: WriteOnce<string>
   date_created: WriteOnce<string>
 }
 
@@ -174,6 +176,10 @@ export interface Database {
   customer_settings: CustomerSettingsTable
   customer_consents: CustomerConsentTable
   stored_instruments: StoredInstrumentTable
+  webhooks: WebhookTable
+  webhook_admin_emails: WebhookAdminEmailsTable
+  webhook_events: WebhookEventTable
+  webhook_deliveries: WebhookDeliveryTable
 }
 
 /** A store's sales channels (storefronts); channel 1 exists in every store. Managed by the admin API. */
@@ -234,6 +240,64 @@ export interface RateLimitTable {
   date_modified: string
 }
 
+/** A webhook (Webhooks V3 `/hooks`): one API account's subscription to a scope of a store's events. */
+export interface WebhookTable {
+  id: Generated<number>
+  store_id: WriteOnce<number>
+  client_id: WriteOnce<string>
+  scope: string
+  destination: string
+  /** active, inactive (its account set is_active false) or deactivated (its deliveries used every retry) */
+  status: string
+  /** JSON object of the custom headers sent with each delivery, or null */
+  headers: string | null
+  /** Unix seconds */
+  created_at: WriteOnce<number>
+  updated_at: number
+}
+
+/** The addresses an API account's webhook notices go to (`PUT /hooks/admin`). */
+export interface WebhookAdminEmailsTable {
+  store_id: WriteOnce<number>
+  client_id: WriteOnce<string>
+  /** JSON list */
+  emails: string
+}
+
+/** The outbox: each event a write made, written by that write's transaction. */
+export interface WebhookEventTable {
+  id: Generated<number>
+  store_id: WriteOnce<number>
+  scope: WriteOnce<string>
+  /** JSON of the envelope's `data` */
+  data: WriteOnce<string>
+  /** 40-hex SHA-1 naming the event: the same in every attempt */
+  hash: WriteOnce<string>
+  /** Unix seconds */
+  created_at: WriteOnce<number>
+  /** 0 until its deliveries to the hooks it matches are made */
+  dispatched: number
+}
+
+/** One event's attempts at one hook. Times are epoch milliseconds. */
+export interface WebhookDeliveryTable {
+  id: Generated<number>
+  store_id: WriteOnce<number>
+  event_id: WriteOnce<number>
+  hook_id: WriteOnce<number>
+  /** pending, delivered or failed */
+  status: string
+  attempts: number
+  next_attempt_at: number
+  /** a node's claim on the delivery lasts until then */
+  lease_until: number
+  last_status: number | null
+  last_error: string | null
+  last_latency_ms: number | null
+  created_at: WriteOnce<number>
+  delivered_at: number | null
+}
+
 /**
  * Tables holding a store's API data: what `stores reset` empties. Accounts and the store row
  * stay. A test checks that every table with a store_id column is either here or deliberately not.
@@ -242,7 +306,9 @@ export const STORE_DATA_TABLES = [
   'customers', 'store_counters', 'metafields',
   'customer_addresses', 'customer_attributes', 'customer_attribute_values', 'form_fields', 'form_field_values',
   'customer_settings', 'customer_consents', 'stored_instruments',
+  'webhook_deliveries', 'webhook_events',
 ] as const satisfies readonly (keyof Database)[]
 // Channels are store configuration that only the admin API writes: a reset keeps them (and
 // forgets their customer settings, which the BigCommerce API writes).
-export const STORE_ADMIN_TABLES = ['stores', 'api_accounts', 'rate_limits', 'channels'] as const satisfies readonly (keyof Database)[]
+// Hooks are an app's configuration, as its token is: a reset keeps them (and forgets the events).
+export const STORE_ADMIN_TABLES = ['stores', 'api_accounts', 'rate_limits', 'channels', 'webhooks', 'webhook_admin_emails'] as const satisfies readonly (keyof Database)[]

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
 import type { TokenOwner } from '../core/auth.js'
@@ -28,6 +29,8 @@ export interface ApiAccount {
 export interface CreatedAccount extends ApiAccount {
   /** shown once, at creation */
   access_token: string
+  /** signs the account's webhook deliveries (Standard Webhooks): an app verifies them with it */
+  client_secret: string
 }
 
 const HASH = /^[a-z0-9][a-z0-9_-]{0,63}$/i
@@ -105,6 +108,7 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, clo
     name: input.name ?? clientId,
     token_hash: hashToken(token),
     scopes: scopes.join(' '),
+    client_secret: randomBytes(24).toString('base64url'),
     date_created: formatTimestamp(clock()),
   }
   try {
@@ -120,6 +124,7 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, clo
     scopes,
     date_created: account.date_created,
     access_token: token,
+    client_secret: account.client_secret,
   }
 }
 
