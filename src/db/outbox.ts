@@ -53,3 +53,24 @@ export async function recordEvents(trx: Transaction<Database>, storeId: number, 
     )
     .execute()
 }
+
+/** The body of a delivery (and of a `/hooks/events` item), in the documented key order (WEBHOOKS.md (b)). */
+export interface EventEnvelope {
+  scope: string
+  store_id: string
+  data: Record<string, unknown>
+  hash: string
+  created_at: number
+  producer: string
+}
+
+export function envelopeOf(event: { store_id: number; scope: string; data: string; hash: string; created_at: number }, storeHash: string): EventEnvelope {
+  return {
+    scope: event.scope,
+    store_id: String(event.store_id),
+    data: JSON.parse(event.data) as Record<string, unknown>,
+    hash: event.hash,
+    created_at: event.created_at,
+    producer: `stores/${storeHash}`,
+  }
+}
