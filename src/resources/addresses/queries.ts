@@ -62,15 +62,15 @@ export async function updateAddress(trx: Transaction<Database>, storeId: number,
   await trx.updateTable('customer_addresses').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
 }
 
-/** Deletes addresses; returns the ids of the customers that had them. */
-export async function deleteAddresses(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<number[]> {
+/** Deletes addresses; returns those that existed (id and customer), in id order. */
+export async function deleteAddresses(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<{ id: number; customer_id: number }[]> {
   const possible = possibleIds(ids)
   if (possible.length === 0) return []
   const rows = await trx
     .deleteFrom('customer_addresses')
     .where('store_id', '=', storeId)
     .where('id', 'in', possible)
-    .returning('customer_id')
+    .returning(['id', 'customer_id'])
     .execute()
-  return [...new Set(rows.map((r) => r.customer_id))]
+  return sortedById(rows)
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Selectable } from 'kysely'
 import { RuleError } from '../../core/errors.js'
+import type { DomainEvent } from '../../db/outbox.js'
 import type { CustomerAddressTable } from '../../db/schema.js'
 import { comparisonKey, findCountry } from './countries.js'
 
@@ -46,6 +47,11 @@ export function normaliseAddress(fields: AddressFields, at: string): AddressFiel
     throw new RuleError(`${at}.postal_code`, ADDRESS_PROBLEMS.postalCodeRequired(country.name))
   }
   return { ...fields, country_code: country.code, state_or_province: state }
+}
+
+/** An address event (WEBHOOKS.md (c)): `type` says customer, `id` is the address's. */
+export function addressEvent(scope: `store/customer/address/${'created' | 'updated' | 'deleted'}`, row: { id: number; customer_id: number }): DomainEvent {
+  return { scope, data: { type: 'customer', id: row.id, address: { customer_id: row.customer_id } } }
 }
 
 /** The core fields that make an address itself (DECISIONS 11), hashed; the customer is compared apart. */

@@ -2,6 +2,7 @@ import type { Kysely, Updateable } from 'kysely'
 import { conflict, RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { lockStore } from '../../db/locks.js'
+import { recordEvents } from '../../db/outbox.js'
 import { recountCustomers } from '../../db/recount.js'
 import { isUniqueViolation } from '../../db/dialect.js'
 import { existingIds } from '../../db/existing.js'
@@ -10,7 +11,7 @@ import type { CustomerAddressTable, Database } from '../../db/schema.js'
 import { checkFormFields, hashPasswords, saveFormFieldValues, toFormFieldValue, valuesOfAddresses, type AddressFormFieldValue } from '../form-field-values/index.js'
 import { countryName } from './countries.js'
 import * as q from './queries.js'
-import { ADDRESS_PROBLEMS, fingerprint, normaliseAddress, type AddressFields } from './rules.js'
+import { ADDRESS_PROBLEMS, addressEvent, fingerprint, normaliseAddress, type AddressFields } from './rules.js'
 import type { Address, AddressCreate, AddressUpdate, ListAddressesQuery } from './schemas.js'
 import { formFieldValuesOf, insertNewAddresses, nameKey } from './writes.js'
 
@@ -126,7 +127,9 @@ export async function updateAddresses(db: Kysely<Database>, now: Date, storeId: 
       }
       await saveFormFieldValues(trx, now, storeId, 'address', updated.map((i) => ({ ownerId: items[i]!.id, values: checked[i]! })))
       const byId = new Map((await q.findAddresses(trx, storeId, updated.map((i) => items[i]!.id))).map((row) => [row.id, row]))
-      return updated.map((i) => byId.get(items[i]!.id)!)
+      const changed = updated.map((i) => byId.get(items[i]!.id)!)
+      await recordEvents(trx, storeId, changed.map((row) => addressEvent('store/customer/address/updated', row)))
+      return changed
     })
     return rows.map((row) => toAddress(row))
   } catch (error) {
@@ -141,7 +144,8 @@ export async function deleteAddresses(db: Kysely<Database>, storeId: number, ids
   if (ids.length === 0) return
   await db.transaction().execute(async (trx) => {
     await lockStore(trx, storeId, 'addresses')
-    const customers = await q.deleteAddresses(trx, storeId, ids)
-    await recountCustomers(trx, storeId, 'address_count', customers)
+    const deleted = await q.deleteAddresses(trx, storeId, ids)
+    await recountCustomers(trx, storeId, 'address_count', deleted.map((row) => row.customer_id))
+    await recordEvents(trx, storeId, deleted.map((row) => addressEvent('store/customer/address/deleted', row)))
   })
 }

@@ -1,10 +1,11 @@
 import type { Transaction } from 'kysely'
 import { lockStore } from '../../db/locks.js'
+import { recordEvents } from '../../db/outbox.js'
 import { recountCustomers } from '../../db/recount.js'
 import type { Database } from '../../db/schema.js'
 import { checkFormFields, saveFormFieldValues, type FormFieldInput, type PasswordHashes } from '../form-field-values/index.js'
 import * as q from './queries.js'
-import { fingerprint, normaliseAddress, type AddressFields } from './rules.js'
+import { addressEvent, fingerprint, normaliseAddress, type AddressFields } from './rules.js'
 import type { NestedAddressCreate } from './schemas.js'
 
 // Creating addresses, wherever they arrive: POST /customers/addresses and `addresses` of POST
@@ -77,6 +78,8 @@ export async function insertNewAddresses(
   await saveFormFieldValues(trx, now, storeId, 'address', created.map(({ index, id }) => ({ ownerId: id, values: checked[index]! })))
   await recountCustomers(trx, storeId, 'address_count', customerIds)
   const byId = new Map((await q.findAddresses(trx, storeId, created.map((c) => c.id))).map((row) => [row.id, row]))
-  return created.map(({ id }) => byId.get(id)!)
+  const rowsMade = created.map(({ id }) => byId.get(id)!)
+  await recordEvents(trx, storeId, rowsMade.map((row) => addressEvent('store/customer/address/created', row)))
+  return rowsMade
 }
 

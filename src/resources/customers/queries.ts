@@ -66,11 +66,12 @@ export async function updateCustomer(trx: Transaction<Database>, storeId: number
   await trx.updateTable('customers').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
 }
 
-export async function deleteCustomers(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<number> {
+/** Deletes customers; returns the ids of those that existed, in id order. */
+export async function deleteCustomers(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<number[]> {
   const possible = possibleIds(ids)
-  if (possible.length === 0) return 0
-  const result = await trx.deleteFrom('customers').where('store_id', '=', storeId).where('id', 'in', possible).executeTakeFirst()
-  const deleted = Number(result.numDeletedRows)
-  if (deleted > 0) await addToCounter(trx, storeId, 'customers.count', -deleted)
+  if (possible.length === 0) return []
+  const rows = await trx.deleteFrom('customers').where('store_id', '=', storeId).where('id', 'in', possible).returning('id').execute()
+  const deleted = sortedById(rows).map((row) => row.id)
+  if (deleted.length > 0) await addToCounter(trx, storeId, 'customers.count', -deleted.length)
   return deleted
 }

@@ -4,12 +4,14 @@ import { RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
 import { hashPassword, passwordProblem } from '../../core/passwords.js'
 import { channelIds as channelIdsColumn, flag, json } from '../../db/codecs.js'
+import { recordEvents, type DomainEvent } from '../../db/outbox.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { CUSTOMER_METAFIELDS, deleteMetafieldsOf } from '../metafields/index.js'
 import { channelIdsOnCreate, checkChannels } from './channel-checks.js'
 import { checkEmailScopes } from './email-scope.js'
 import { loadIncludes, type Included } from './includes.js'
 import { nestedPasswordHashes, refuseNestedOnUpdate, writeNestedOnCreate, writeNestedOnUpdate } from './nested.js'
+import { sortedById } from '../../db/rows.js'
 import * as q from './queries.js'
 import {
   CUSTOMER_SORTS,
@@ -59,6 +61,14 @@ export function toCustomer(row: q.CustomerRow, include: ReadonlySet<Include | 's
   if (include.has('shopper_profile_id')) customer.shopper_profile_id = null
   if (include.has('segment_ids')) customer.segment_ids = []
   return customer
+}
+
+/**
+ * `store/customer/created` and `/updated` carry the customer's channels (WEBHOOKS.md (c), the
+ * callback schemas); `channel_ids` is null for a customer of every channel.
+ */
+function customerEvent(scope: 'store/customer/created' | 'store/customer/updated', row: Pick<q.CustomerRow, 'id' | 'origin_channel_id' | 'channel_ids'>): DomainEvent {
+  return { scope, data: { type: 'customer', id: row.id, origin_channel_id: row.origin_channel_id, channel_ids: channelIdsColumn.decode(row.channel_ids) } }
 }
 
 /** POST and PUT responses always carry store credit (observed), GETs only when asked. */
@@ -129,12 +139,15 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
   const created = await db.transaction().execute(async (trx) => {
     await checkChannels(trx, storeId, items)
     const channelIds = await channelIdsOnCreate(trx, storeId, items)
-    const ids = await q.insertCustomers(trx, storeId, rows.map((row, i) => ({ ...row, channel_ids: channelIdsColumn.encode(channelIds[i] ?? null) })))
+    const inserted = rows.map((row, i) => ({ ...row, channel_ids: channelIdsColumn.encode(channelIds[i] ?? null) }))
+    const ids = await q.insertCustomers(trx, storeId, inserted)
     await checkEmailScopes(trx, storeId, 'create', ids.map((id, i) => ({ id, email: items[i]!.email })))
+    // Each customer's event before those of what is nested in it (its addresses').
+    await recordEvents(trx, storeId, ids.map((id, i) => customerEvent('store/customer/created', { ...inserted[i]!, id })))
     await writeNestedOnCreate(trx, now, storeId, items, ids, formFieldHashes)
-    return q.findCustomers(trx, storeId, ids)
+    return sortedById(await q.findCustomers(trx, storeId, ids))
   })
-  return created.sort((a, b) => a.id - b.id).map((row) => toCustomer(row, WRITE_RESPONSE))
+  return created.map((row) => toCustomer(row, WRITE_RESPONSE))
 }
 
 export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerUpdate[]): Promise<Customer[]> {
@@ -157,6 +170,7 @@ export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: 
     })
     await checkChannels(trx, storeId, items.map((item) => ({ channel_ids: item.channel_ids })))
 
+    const channelsBefore = new Map([...current].map(([id, row]) => [id, row.channel_ids]))
     for (const [i, item] of items.entries()) {
       const row = current.get(item.id)!
       const changes = updateOf(item, row, hashes[i], stamp)
@@ -167,7 +181,15 @@ export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: 
     const rescoped = items.filter((item) => item.email !== undefined || item.channel_ids !== undefined)
     await checkEmailScopes(trx, storeId, 'update', rescoped.map((item) => ({ id: item.id, email: current.get(item.id)!.email })))
     await writeNestedOnUpdate(trx, now, storeId, items, formFieldHashes)
-    return q.findCustomers(trx, storeId, ids)
+    const updated = sortedById(await q.findCustomers(trx, storeId, ids))
+    await recordEvents(trx, storeId, [
+      ...updated.map((row) => customerEvent('store/customer/updated', row)),
+      // Only a change of channel_ids, which only an API write makes (WEBHOOKS.md (c)).
+      ...updated
+        .filter((row) => row.channel_ids !== channelsBefore.get(row.id))
+        .map((row): DomainEvent => ({ scope: 'store/customer/channel/login/access/updated', data: { customer_id: row.id, channel_ids: channelIdsColumn.decode(row.channel_ids) } })),
+    ])
+    return updated
   })
   const byId = new Map(updated.map((row) => [row.id, row]))
   return [...new Set(ids)].map((id) => toCustomer(byId.get(id)!, WRITE_RESPONSE))
@@ -197,7 +219,9 @@ function updateOf(item: CustomerUpdate, row: q.CustomerRow, passwordHash: string
 export async function deleteCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return
   await db.transaction().execute(async (trx) => {
-    await q.deleteCustomers(trx, storeId, ids)
-    await deleteMetafieldsOf(trx, storeId, CUSTOMER_METAFIELDS, ids)
+    const deleted = await q.deleteCustomers(trx, storeId, ids)
+    await deleteMetafieldsOf(trx, storeId, CUSTOMER_METAFIELDS, deleted)
+    // Their addresses go with them and make no address events of their own (COMPATIBILITY.md "Webhooks").
+    await recordEvents(trx, storeId, deleted.map((id) => ({ scope: 'store/customer/deleted', data: { type: 'customer', id } })))
   })
 }

@@ -1,4 +1,5 @@
 import type { ScopeFamily } from '../../core/scopes.js'
+import type { EventScope } from '../../db/outbox.js'
 
 // What the metafield engine needs to know about a resource type to serve its nine operations.
 // The engine (schemas, rules, storage, routes) is written once against this description;
@@ -28,6 +29,8 @@ export interface MetafieldResource {
   scopes: ScopeFamily
   /** most metafields one API account may keep on one resource; most on one resource in all */
   limits: { perOwner: number; perResource?: number }
+  /** the webhook events its metafield writes make (WEBHOOKS.md (c)); none when unset */
+  events?: { created: EventScope; updated: EventScope; deleted: EventScope }
   /** OpenAPI tag and operation ids, as the BigCommerce spec names them */
   tag: string
   operationIds: Readonly<Record<MetafieldOperation, string>>

@@ -14,6 +14,7 @@ export const CUSTOMER_METAFIELDS: MetafieldResource = {
   parentTable: 'customers',
   scopes: CUSTOMERS,
   limits: { perOwner: 250 },
+  // No source names a customer metafield event (WEBHOOKS.md (c)): its writes make none.
   tag: 'Customer metafields',
   operationIds: {
     list: 'getCustomersMetafields',
@@ -38,6 +39,7 @@ export const CART_METAFIELDS: MetafieldResource = {
   idKind: 'uuid',
   scopes: CARTS,
   limits: { perOwner: 10, perResource: 250 },
+  events: { created: 'store/cart/metafield/created', updated: 'store/cart/metafield/updated', deleted: 'store/cart/metafield/deleted' },
   tag: 'Cart metafields',
   operationIds: {
     list: 'getCartMetafields',

@@ -1,7 +1,8 @@
-import type { Kysely, Updateable } from 'kysely'
+import type { Kysely, Transaction, Updateable } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
 import { METAFIELD_MISSING, metafieldExists, metafieldLimitReached, resourceNotFound } from '../../core/errors.js'
 import { lockStore } from '../../db/locks.js'
+import { recordEvents } from '../../db/outbox.js'
 import type { Database, MetafieldTable } from '../../db/schema.js'
 import { failure, type BatchOutcome, type ItemFailure } from './outcomes.js'
 import { canSee, deleteRefusal, updateRefusal, type MetafieldAccount } from './permissions.js'
@@ -33,6 +34,19 @@ function editable(changes: MetafieldChanges): Updateable<MetafieldTable> {
     if (changes[field] !== undefined) picked[field] = changes[field]
   }
   return picked
+}
+
+/** One event per metafield written, for a resource type that has events (carts). */
+async function recordMetafieldEvents(
+  trx: Transaction<Database>,
+  storeId: number,
+  resource: MetafieldResource,
+  change: 'created' | 'updated' | 'deleted',
+  rows: readonly q.MetafieldRow[],
+): Promise<void> {
+  const scope = resource.events?.[change]
+  if (!scope) return
+  await recordEvents(trx, storeId, rows.map((row) => ({ scope, data: { metafield_id: row.id, resource_id: row.resource_id, namespace: row.namespace } })))
 }
 
 export async function insertItems(
@@ -88,6 +102,7 @@ export async function insertItems(
     // RETURNING gives no order on SQLite: match the rows back by their (unique) identity.
     const inserted = new Map((await q.insertMetafields(trx, accepted)).map((row) => [q.identity(row.resource_id, row.namespace, row.key), row]))
     const data = accepted.map((row) => inserted.get(q.identity(row.resource_id, row.namespace, row.key))!)
+    await recordMetafieldEvents(trx, storeId, resource, 'created', data)
     return { data, failures, total: items.length }
   })
 }
@@ -130,6 +145,7 @@ export async function updateItems(
       rows.set(row.id, updated)
       data.push(updated)
     }
+    await recordMetafieldEvents(trx, account.storeId, resource, 'updated', data)
     return { data, failures, total: items.length }
   })
 }
@@ -159,6 +175,7 @@ export async function deleteItems(
       else deleted.push(id)
     }
     await q.deleteMetafields(trx, deleted)
+    await recordMetafieldEvents(trx, account.storeId, resource, 'deleted', deleted.map((id) => rows.get(id)!))
     return { data: deleted, failures, total: unique.length }
   })
 }

@@ -4,6 +4,7 @@ import { formatTimestamp, systemClock, type Clock } from '../../core/dates.js'
 import { bodyProblems } from '../../core/validation.js'
 import { isUniqueViolation } from '../../db/dialect.js'
 import { lockKeys } from '../../db/locks.js'
+import { recordEvents, type DomainEvent } from '../../db/outbox.js'
 import { flag } from '../../db/codecs.js'
 import type { Database } from '../../db/schema.js'
 import { StoreAdminError, storeIdOf } from '../../stores/lookup.js'
@@ -82,6 +83,7 @@ export async function addInstrument(
         await q.clearDefault(trx, storeId, customerId)
       }
       await q.insertInstrument(trx, row)
+      if (row.is_default) await recordEvents(trx, storeId, [defaultChanged(customerId)])
     })
   } catch (error) {
     if (isUniqueViolation(error)) throw new StoreAdminError('conflict', `an instrument with token "${row.token}" already exists in store "${storeHash}"`)
@@ -90,9 +92,21 @@ export async function addInstrument(
   return toInstrument(row)
 }
 
+/** A customer's default instrument changed (WEBHOOKS.md (c)): the only instrument event. */
+const defaultChanged = (customerId: number): DomainEvent => ({
+  scope: 'store/customer/payment/instrument/default/updated',
+  data: { type: 'customer', id: customerId },
+})
+
 export async function removeInstrument(db: Kysely<Database>, storeHash: string, customerId: number, token: string): Promise<void> {
   const storeId = await storeIdOf(db, storeHash)
-  if (!(await db.transaction().execute((trx) => q.deleteInstrument(trx, storeId, customerId, token)))) {
+  const removed = await db.transaction().execute(async (trx) => {
+    const row = await q.deleteInstrument(trx, storeId, customerId, token)
+    // The customer is left without a default: that changed it too.
+    if (row && flag.decode(row.is_default)) await recordEvents(trx, storeId, [defaultChanged(customerId)])
+    return row
+  })
+  if (!removed) {
     throw new StoreAdminError('not_found', `customer ${customerId} of store "${storeHash}" has no instrument with token "${token}"`)
   }
 }

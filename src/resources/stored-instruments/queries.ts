@@ -36,13 +36,14 @@ export async function insertInstrument(trx: Transaction<Database>, row: Insertab
   await trx.insertInto('stored_instruments').values(row).execute()
 }
 
-export async function deleteInstrument(trx: Transaction<Database>, storeId: number, customerId: number, token: string): Promise<boolean> {
-  if (!isPossibleId(customerId)) return false
-  const result = await trx
+/** Deletes one instrument; returns it as it was (was it the default?), or undefined when there was none. */
+export async function deleteInstrument(trx: Transaction<Database>, storeId: number, customerId: number, token: string): Promise<{ is_default: number } | undefined> {
+  if (!isPossibleId(customerId)) return undefined
+  return trx
     .deleteFrom('stored_instruments')
     .where('store_id', '=', storeId)
     .where('customer_id', '=', customerId)
     .where('token', '=', token)
+    .returning('is_default')
     .executeTakeFirst()
-  return Number(result.numDeletedRows) > 0
 }
