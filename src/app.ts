@@ -8,6 +8,7 @@ import auth from './core/auth.js'
 import { clientError, installGentleClose } from './core/client-errors.js'
 import { MemoryCounterStore, type CounterStore } from './core/counter-store.js'
 import { systemClock, type Clock } from './core/dates.js'
+import type { DestinationMode } from './core/destinations.js'
 import { frameworkError, installErrorHandling } from './core/error-handler.js'
 import health from './core/health.js'
 import { installHttpConventions, installTextGuard, RequestLog } from './core/http.js'
@@ -28,6 +29,7 @@ import consent from './resources/consent/routes.js'
 import customerSettings from './resources/customer-settings/routes.js'
 import customers from './resources/customers/routes.js'
 import formFieldValues from './resources/form-field-values/routes.js'
+import hooks from './resources/hooks/routes.js'
 import { METAFIELD_RESOURCES } from './resources/metafields/resources.js'
 import { metafieldRoutes } from './resources/metafields/routes.js'
 import storedInstruments from './resources/stored-instruments/routes.js'
@@ -60,6 +62,8 @@ export interface AppOptions {
   loginLimits?: LoginLimits
   /** the request quota of a store without one of its own (DEFAULT_RATE_LIMIT); unlimited when not given */
   defaultRateLimit?: RateLimit
+  /** which webhook destinations may be saved (WEBHOOK_DESTINATIONS); `any` when not given */
+  webhookDestinations?: DestinationMode
 }
 
 /** Milliseconds; 0 turns one off. */
@@ -137,6 +141,7 @@ export function buildApp(options: AppOptions) {
     api.register(consent)
     api.register(storedInstruments)
     for (const resource of METAFIELD_RESOURCES) api.register(metafieldRoutes(resource))
+    api.register(hooks, { destinations: options.webhookDestinations ?? 'any' })
   }, { prefix: API_PREFIX })
 
   if (options.adminToken) app.register(adminRoutes, { prefix: '/admin', token: options.adminToken, defaultRateLimit })

@@ -5,6 +5,7 @@ import { ensureReachable, openDatabase } from './db/connect.js'
 import { migrateToLatest, migrationsCurrent } from './db/migrate.js'
 import { StoreAdminError } from './stores/lookup.js'
 import { countStores, createDevStore, findTokenOwner, type CreatedAccount } from './stores/service.js'
+import { startDeliveryWorker, type DeliveryWorker } from './webhooks/worker.js'
 
 // `clientele serve`: open and migrate the database, create the dev store on first start, listen,
 // and on SIGTERM/SIGINT stop accepting, finish in-flight requests, close the database, exit 0.
@@ -38,11 +39,17 @@ export async function serve(config: Config, print: Print = (line) => process.std
     processMetrics: true,
     loginLimits: config.loginLimits,
     defaultRateLimit: config.defaultRateLimit,
+    webhookDestinations: config.webhookDestinations,
     ...(schema ? { databaseSchema: schema } : {}),
     ...(counters ? { counters } : {}),
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
   })
   if (counters) app.addHook('onClose', () => counters.close())
+  let worker: DeliveryWorker | undefined
+  // preClose runs before the database plugin's onClose: the worker gives its claims back first.
+  app.addHook('preClose', async () => {
+    await worker?.stop()
+  })
   let closing = false
   // Closing the server ends the connections idle at that moment; one busy then would stay open
   // after its response until the keep-alive timeout (72 s), holding the exit. Close it instead.
@@ -50,6 +57,16 @@ export async function serve(config: Config, print: Print = (line) => process.std
     if (closing) reply.header('connection', 'close')
   })
   await app.listen({ host: config.host, port: config.port })
+  // After listen: the metrics registry is decorated once the plugins have run.
+  if (config.webhookDelivery.enabled) {
+    const { enabled: _, ...delivery } = config.webhookDelivery
+    worker = startDeliveryWorker(db, {
+      ...delivery,
+      destinations: config.webhookDestinations,
+      registry: app.metricsRegistry,
+      onError: (error) => app.log.error({ err: error }, 'webhook delivery worker'),
+    })
+  }
 
   // A wildcard address is not something curl can reach: show loopback instead.
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host

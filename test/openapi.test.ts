@@ -30,7 +30,8 @@ function specOperations(file: string, keep: (path: string) => boolean = () => tr
 const customers = specOperations('customers.v3.yml')
 const latest = specOperations('customers.v3.latest.yml')
 const cartMetafields = specOperations('carts.v3.yml', (path) => path.includes('/metafields'))
-const contract = new Map([...customers, ...latest, ...cartMetafields])
+const webhooks = specOperations('webhooks.v3.yml')
+const contract = new Map([...customers, ...latest, ...cartMetafields, ...webhooks])
 
 /** Operations COMPATIBILITY.md marks implemented, by `METHOD /path`. */
 function documented(status: string): Set<string> {
@@ -40,9 +41,10 @@ function documented(status: string): Set<string> {
 }
 
 describe('the reference specs', () => {
-  it('list 34 customers operations and 9 cart metafield operations', () => {
+  it('list 34 customers operations, 9 cart metafield operations and 8 webhooks operations', () => {
     expect(customers.size).toBe(34)
     expect(cartMetafields.size).toBe(9)
+    expect(webhooks.size).toBe(8)
   })
 })
 
@@ -78,7 +80,7 @@ describe.each(BACKENDS)('%s: the served API and its contract', (backend) => {
   it('matches docs/COMPATIBILITY.md: what is served is "implemented", the rest "not yet"', () => {
     expect([...documented('implemented')].sort()).toEqual([...served].sort())
     const notYet = documented('not yet')
-    const expected = [...customers.keys(), ...cartMetafields.keys()].filter((op) => !served.has(op))
+    const expected = [...customers.keys(), ...cartMetafields.keys(), ...webhooks.keys()].filter((op) => !served.has(op))
     expect([...notYet].sort()).toEqual(expected.sort())
   })
 

@@ -9,6 +9,7 @@ import { registerFormFieldCommands } from './form-fields.js'
 import { print, withDatabase } from './shared.js'
 import { registerStoreCommands } from './stores.js'
 import { registerTokenCommands } from './tokens.js'
+import { registerWebhookCommands } from './webhooks.js'
 
 // `clientele <command>`: the server, and what a test suite or CI script needs around it. Every
 // command works on the database DATABASE_URL names (default ./data/clientele.db).
@@ -46,6 +47,7 @@ registerFormFieldCommands(program)
 registerLimitCommands(program)
 registerChannelCommands(program)
 registerInstrumentCommands(program)
+registerWebhookCommands(program)
 
 try {
   await program.parseAsync()

@@ -1,4 +1,5 @@
 import { DEFAULT_SQLITE_FILE } from '../db/connect.js'
+import { DESTINATION_MODES, type DestinationMode } from './destinations.js'
 import { DEFAULT_PLAN, parseRateLimit, PLANS, type RateLimit } from './rate-limit-plans.js'
 
 // The process configuration, read from the environment by the entry points only (src/server.ts,
@@ -32,6 +33,23 @@ export interface Config {
   devToken?: string
   /** DEFAULT_RATE_LIMIT: the quota of every store without one of its own (`150/30s`, `pro`, `unlimited`) */
   defaultRateLimit: RateLimit
+  /** WEBHOOK_DESTINATIONS: `any` (default) or `public`, which refuses hooks that reach private and loopback addresses */
+  webhookDestinations: DestinationMode
+  /** the webhook delivery worker `serve` runs (docs/DEPLOYMENT.md "Webhook delivery") */
+  webhookDelivery: WebhookDeliveryConfig
+}
+
+export interface WebhookDeliveryConfig {
+  /** WEBHOOK_DELIVERY=false: this node sends nothing (another node, or none, does) */
+  enabled: boolean
+  pollMs: number
+  timeoutMs: number
+  /** seconds after each failed attempt (fractions allowed); after the last one the hook is deactivated */
+  retrySchedule: number[]
+  maxInFlight: number
+  maxPerOrigin: number
+  maxResponseBytes: number
+  retentionMs: number
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -63,6 +81,33 @@ function rateLimit(env: NodeJS.ProcessEnv, name: string): RateLimit {
   }
 }
 
+function destinationMode(env: NodeJS.ProcessEnv, name: string): DestinationMode {
+  const text = env[name]
+  if (text === undefined || text === '') return 'any'
+  if ((DESTINATION_MODES as readonly string[]).includes(text)) return text as DestinationMode
+  throw new Error(`${name} must be one of ${DESTINATION_MODES.join(', ')}, not "${text}"`)
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = integer(env, name, fallback)
+  if (n === 0) throw new Error(`${name} must be a positive integer, not "${env[name]}"`)
+  return n
+}
+
+/** WEBHOOK_RETRY_SCHEDULE: comma-separated seconds, e.g. `60,180,300` (BigCommerce's 11 intervals when unset). */
+function retrySchedule(env: NodeJS.ProcessEnv, name: string, fallback: readonly number[]): number[] {
+  const text = env[name]
+  if (text === undefined || text.trim() === '') return [...fallback]
+  const values = text.split(',').map((part) => Number(part.trim()))
+  if (values.some((v) => !Number.isFinite(v) || v < 0) || text.split(',').some((part) => part.trim() === '')) {
+    throw new Error(`${name} must be comma-separated non-negative seconds (e.g. 60,180,300), not "${text}"`)
+  }
+  return values
+}
+
+/** BigCommerce's retry intervals after a failed delivery, seconds (WEBHOOKS.md (d)). */
+export const BIGCOMMERCE_RETRY_SCHEDULE = [60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 50400, 86400] as const
+
 function logLevel(text: string): string {
   if ((LOG_LEVELS as readonly string[]).includes(text)) return text
   throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${text}"`)
@@ -93,6 +138,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     devStore: flag(env, 'CLIENTELE_DEV_STORE', true),
     defaultRateLimit: rateLimit(env, 'DEFAULT_RATE_LIMIT'),
+    webhookDestinations: destinationMode(env, 'WEBHOOK_DESTINATIONS'),
+    webhookDelivery: {
+      enabled: flag(env, 'WEBHOOK_DELIVERY', true),
+      pollMs: positive(env, 'WEBHOOK_POLL_MS', 200),
+      timeoutMs: positive(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+      retrySchedule: retrySchedule(env, 'WEBHOOK_RETRY_SCHEDULE', BIGCOMMERCE_RETRY_SCHEDULE),
+      maxInFlight: positive(env, 'WEBHOOK_MAX_IN_FLIGHT', 32),
+      maxPerOrigin: positive(env, 'WEBHOOK_MAX_PER_ORIGIN', 4),
+      maxResponseBytes: integer(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 64 * 1024),
+      retentionMs: positive(env, 'WEBHOOK_RETENTION_HOURS', 7 * 24) * 3600 * 1000,
+    },
   }
   if (env.CLIENTELE_DEV_TOKEN) config.devToken = env.CLIENTELE_DEV_TOKEN
   if (env.ADMIN_TOKEN) config.adminToken = env.ADMIN_TOKEN

@@ -135,3 +135,9 @@ export const metafieldLimitReached = (message: string) => new ApiError(422, TITL
 /** One failed item of a metafield batch, as the batch's `errors` list shows it. */
 export const bulkItemFailed = (status: number, key: string, message: string): ErrorBody =>
   ({ status, title: TITLES.bulkOperationFailed, type: ERROR_TYPE, errors: { [key]: message } })
+
+// Webhooks (docs/COMPATIBILITY.md "Webhooks"): the spec's 404 title, and the empty update's 422 as
+// BigCommerce answers it (WEBHOOKS.md (a) 4, bigcommerce/docs#505), verbatim.
+export const webhookNotFound = (id: number) => new ApiError(404, `Webhook with id [${id}] not found`)
+export const emptyWebhookUpdate = () =>
+  new ApiError(422, 'The following fields are invalid: data', { data: 'Update webhook request should not be empty' })

@@ -21,7 +21,11 @@ const READ_ONLY = [SCOPES.customersRead, SCOPES.cartsRead, SCOPES.storedInstrume
  * Routes a read-only token may call with another method than GET: validate-credentials reads
  * (it changes nothing), so customers' read-only scope admits it (BEHAVIOUR 12, inferred).
  */
-const READ_ONLY_WRITES = ['POST /customers/validate-credentials']
+const READ_ONLY_WRITES = [
+  'POST /customers/validate-credentials',
+  // Webhooks need no scope: any account manages its own hooks (COMPATIBILITY.md "Webhooks")
+  'POST /hooks', 'PUT /hooks/admin', 'PUT /hooks/:webhook_id', 'DELETE /hooks/:webhook_id',
+]
 
 type Column = 'no token' | 'bad token' | "other store's token" | 'read-only token' | 'full token'
 const COLUMNS: Column[] = ['no token', 'bad token', "other store's token", 'read-only token', 'full token']
