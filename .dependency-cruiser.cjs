@@ -1,10 +1,11 @@
 // The architecture as rules (docs/ARCHITECTURE.md, "Layers"): `npm run lint:deps` fails when an
 // import points the wrong way. From the bottom: db, core, stores, resources; admin, cli, app and
 // server sit on top and nothing below imports them. A resource reaches another only through that
-// resource's public face, its index.ts. No cycles anywhere, tests and benchmarks included.
+// resource's public face, its index.ts. The webhook delivery worker (src/webhooks) is a top layer
+// too, built on core, db and stores only. No cycles anywhere, tests and benchmarks included.
 
 const LAYERS = '^src/(db|core|stores|resources)/'
-const TOP = ['^src/(admin|cli)/', '^src/(app|server)\\.ts$']
+const TOP = ['^src/(admin|cli|webhooks)/', '^src/(app|server)\\.ts$']
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -43,6 +44,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/resources/([^/]+)/' },
       to: { path: '^src/', pathNot: ['^src/(core|db|stores)/', '^src/resources/$1/', '^src/resources/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'webhooks-on-lower-layers',
+      comment: 'The delivery worker imports core, db and stores only: it runs beside the API, not through it.',
+      severity: 'error',
+      from: { path: '^src/webhooks/' },
+      to: { path: '^src/', pathNot: ['^src/(core|db|stores|webhooks)/'] },
     },
     {
       name: 'nothing-below-imports-the-top',

@@ -8,6 +8,7 @@ import limitsRoutes from './limits-routes.js'
 import formFieldsRoutes from './form-fields-routes.js'
 import instrumentsRoutes from './instruments-routes.js'
 import storesRoutes from './stores-routes.js'
+import webhookDeliveriesRoutes from './webhook-deliveries-routes.js'
 
 // The admin API: what the CLI does, over HTTP, for test suites and CI scripts. Enabled only when
 // ADMIN_TOKEN is set, and guarded by it as a bearer token. Each admin area is one route module.
@@ -31,6 +32,7 @@ const admin: FastifyPluginAsync<{ token: string; defaultRateLimit: RateLimit }> 
   await app.register(limitsRoutes, { defaultRateLimit: options.defaultRateLimit })
   await app.register(channelsRoutes)
   await app.register(instrumentsRoutes)
+  await app.register(webhookDeliveriesRoutes)
 }
 
 export default admin

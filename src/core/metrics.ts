@@ -7,6 +7,13 @@ import { poolUsage } from '../db/connect.js'
 // Routes are labelled by their pattern (`/stores/:store_hash/v3/customers`), never the raw URL,
 // so a label cannot take one value per store or per id.
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** the app's registry: the webhook delivery worker adds its metrics to it (webhookMetrics) */
+    metricsRegistry: Registry
+  }
+}
+
 export interface MetricsOptions {
   /** also the Node process's own metrics (CPU, memory, event loop lag, GC): the server turns them on */
   processMetrics?: boolean
@@ -22,6 +29,7 @@ export default fp<MetricsOptions>(
   async (app, options) => {
     const registry = new Registry()
     if (options.processMetrics) collectDefaultMetrics({ register: registry })
+    app.decorate('metricsRegistry', registry)
 
     const requests = new Counter({
       name: 'clientele_http_requests_total',
@@ -61,3 +69,68 @@ export default fp<MetricsOptions>(
   },
   { name: 'clientele-metrics', dependencies: ['clientele-db'] },
 )
+
+/** Attempt latency buckets, seconds: a quick receiver to WEBHOOK_TIMEOUT_MS's default and past it. */
+const WEBHOOK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+export interface WebhookMetrics {
+  /** attempts by the event's scope and what came of them: delivered, retry (another attempt is due), failed (no retry left) */
+  deliveries: Counter<'scope' | 'outcome'>
+  latency: Histogram
+}
+
+export interface WebhookQueue {
+  pendingDeliveries: number
+  undispatchedEvents: number
+  /** epoch ms of the oldest pending delivery or undispatched event, null when none */
+  oldestMs: number | null
+}
+
+/**
+ * The delivery worker's metrics in the app's registry (once per registry: a second worker on the
+ * same app reuses them). The queue gauges are read from the database when /metrics is scraped.
+ */
+export function webhookMetrics(registry: Registry, queue: () => Promise<WebhookQueue>): WebhookMetrics {
+  const existing = registry.getSingleMetric('clientele_webhook_deliveries_total')
+  if (existing) {
+    return { deliveries: existing as Counter<'scope' | 'outcome'>, latency: registry.getSingleMetric('clientele_webhook_attempt_duration_seconds') as Histogram }
+  }
+  const deliveries = new Counter({
+    name: 'clientele_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by event scope and outcome (delivered, retry, failed: no retry left)',
+    labelNames: ['scope', 'outcome'] as const,
+    registers: [registry],
+  })
+  const latency = new Histogram({
+    name: 'clientele_webhook_attempt_duration_seconds',
+    help: 'Time of one webhook delivery attempt, from connecting to the answer (or the timeout)',
+    buckets: WEBHOOK_BUCKETS,
+    registers: [registry],
+  })
+  let last: Promise<WebhookQueue | undefined> | undefined
+  // Both gauges come from one read per scrape.
+  const read = () => (last ??= queue().catch(() => undefined).finally(() => setTimeout(() => (last = undefined), 0)))
+  new Gauge({
+    name: 'clientele_webhook_queue_depth',
+    help: 'Webhook work waiting: pending deliveries and events not yet dispatched to their hooks',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const stats = await read()
+      if (!stats) return
+      this.set({ kind: 'pending_deliveries' }, stats.pendingDeliveries)
+      this.set({ kind: 'undispatched_events' }, stats.undispatchedEvents)
+    },
+  })
+  new Gauge({
+    name: 'clientele_webhook_oldest_pending_seconds',
+    help: 'Age of the oldest pending webhook delivery or undispatched event (0 when none)',
+    registers: [registry],
+    async collect() {
+      const stats = await read()
+      if (!stats) return
+      this.set(stats.oldestMs === null ? 0 : Math.max(0, (Date.now() - stats.oldestMs) / 1000))
+    },
+  })
+  return { deliveries, latency }
+}

@@ -1,0 +1,258 @@
+import type { Kysely, Transaction } from 'kysely'
+import { isPostgres } from '../db/dialect.js'
+import type { Database } from '../db/schema.js'
+
+// The delivery worker's queries over the outbox (webhook_events) and the deliveries. Every claim
+// is one statement or one transaction, so several nodes on one PostgreSQL share the work without
+// taking the same row: `for update skip locked` there; SQLite has one process and no row locks.
+
+/** The hooks an event may go to: the store's active ones, with the scope they subscribe to. */
+export interface HookCandidate {
+  id: number
+  store_id: number
+  scope: string
+  created_at: number
+}
+
+export interface UndispatchedEvent {
+  id: number
+  store_id: number
+  scope: string
+  created_at: number
+}
+
+/**
+ * Claims up to `limit` undispatched events, makes one pending delivery per hook `matches` picks,
+ * and marks the events dispatched, all in one transaction. Returns how many events it took.
+ */
+export async function dispatchEvents(
+  db: Kysely<Database>,
+  limit: number,
+  nowMs: number,
+  matches: (event: UndispatchedEvent, hook: HookCandidate) => boolean,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const events = await trx
+      .selectFrom('webhook_events')
+      .select(['id', 'store_id', 'scope', 'created_at'])
+      .where('dispatched', '=', 0)
+      .orderBy('id')
+      .limit(limit)
+      .$if(isPostgres(trx), (q) => q.forUpdate().skipLocked())
+      .execute()
+    if (events.length === 0) return 0
+    const storeIds = [...new Set(events.map((e) => e.store_id))]
+    const hooks = await trx
+      .selectFrom('webhooks')
+      .select(['id', 'store_id', 'scope', 'created_at'])
+      .where('store_id', 'in', storeIds)
+      .where('status', '=', 'active')
+      .execute()
+    const deliveries = events.flatMap((event) =>
+      hooks
+        .filter((hook) => hook.store_id === event.store_id && matches(event, hook))
+        .map((hook) => ({
+          store_id: event.store_id,
+          event_id: event.id,
+          hook_id: hook.id,
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: nowMs,
+          lease_until: 0,
+          created_at: nowMs,
+        })),
+    )
+    for (let i = 0; i < deliveries.length; i += 500) {
+      await trx
+        .insertInto('webhook_deliveries')
+        .values(deliveries.slice(i, i + 500))
+        .onConflict((oc) => oc.columns(['event_id', 'hook_id']).doNothing())
+        .execute()
+    }
+    await trx.updateTable('webhook_events').set({ dispatched: 1 }).where('id', 'in', events.map((e) => e.id)).execute()
+    return events.length
+  })
+}
+
+/** A claimed delivery with everything its attempt needs. */
+export interface ClaimedDelivery {
+  id: number
+  attempts: number
+  lease_until: number
+  hook_id: number
+  destination: string
+  headers: string | null
+  client_secret: string
+  event: { id: number; store_id: number; scope: string; data: string; hash: string; created_at: number }
+  store_hash: string
+}
+
+/**
+ * Leases up to `limit` due pending deliveries of active hooks (none of `skipHooks`) until
+ * `leaseUntil`: no other claim takes them before then, and a node that dies lets them go.
+ */
+export async function claimDeliveries(
+  db: Kysely<Database>,
+  limit: number,
+  nowMs: number,
+  leaseUntil: number,
+  skipHooks: readonly number[],
+): Promise<ClaimedDelivery[]> {
+  const claimed = await db
+    .updateTable('webhook_deliveries')
+    .set({ lease_until: leaseUntil })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('webhook_deliveries as d')
+        .select('d.id')
+        .where('d.status', '=', 'pending')
+        .where('d.next_attempt_at', '<=', nowMs)
+        .where('d.lease_until', '<=', nowMs)
+        .where('d.hook_id', 'in', (sub) => sub.selectFrom('webhooks').select('id').where('status', '=', 'active'))
+        .$if(skipHooks.length > 0, (q) => q.where('d.hook_id', 'not in', skipHooks))
+        .orderBy('d.next_attempt_at')
+        .limit(limit)
+        .$if(isPostgres(db), (q) => q.forUpdate().skipLocked()),
+    )
+    .where('lease_until', '<=', nowMs)
+    .returning('id')
+    .execute()
+  if (claimed.length === 0) return []
+  const rows = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+    .innerJoin('webhooks as h', 'h.id', 'd.hook_id')
+    .innerJoin('api_accounts as a', 'a.client_id', 'h.client_id')
+    .innerJoin('stores as s', 's.id', 'd.store_id')
+    .select([
+      'd.id', 'd.attempts', 'd.lease_until', 'd.hook_id', 'h.destination', 'h.headers', 'a.client_secret', 's.hash as store_hash',
+      'e.id as event_id', 'e.store_id as event_store_id', 'e.scope', 'e.data', 'e.hash', 'e.created_at',
+    ])
+    .where('d.id', 'in', claimed.map((c) => c.id))
+    .orderBy('d.next_attempt_at')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    attempts: r.attempts,
+    lease_until: r.lease_until,
+    hook_id: r.hook_id,
+    destination: r.destination,
+    headers: r.headers,
+    client_secret: r.client_secret,
+    store_hash: r.store_hash,
+    event: { id: r.event_id, store_id: r.event_store_id, scope: r.scope, data: r.data, hash: r.hash, created_at: r.created_at },
+  }))
+}
+
+/** Gives a claim back unattempted (its origin was busy, or the worker is stopping). */
+export async function releaseClaim(db: Kysely<Database>, delivery: Pick<ClaimedDelivery, 'id' | 'lease_until'>): Promise<void> {
+  await db.updateTable('webhook_deliveries').set({ lease_until: 0 }).where('id', '=', delivery.id).where('lease_until', '=', delivery.lease_until).execute()
+}
+
+export interface AttemptOutcome {
+  status: number | null
+  error: string | null
+  latencyMs: number
+}
+
+/** Records a successful attempt, if the claim is still this worker's. */
+export async function markDelivered(db: Kysely<Database>, delivery: ClaimedDelivery, outcome: AttemptOutcome, nowMs: number): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({
+      status: 'delivered',
+      attempts: delivery.attempts + 1,
+      last_status: outcome.status,
+      last_error: null,
+      last_latency_ms: outcome.latencyMs,
+      delivered_at: nowMs,
+      lease_until: 0,
+    })
+    .where('id', '=', delivery.id)
+    .where('lease_until', '=', delivery.lease_until)
+    .execute()
+}
+
+/**
+ * Records a failed attempt: due again at `retryAt`, or, with no retry left (`retryAt` null),
+ * failed for good and its hook deactivated, in one transaction.
+ */
+export async function markFailed(
+  db: Kysely<Database>,
+  delivery: ClaimedDelivery,
+  outcome: AttemptOutcome,
+  retryAt: number | null,
+  nowMs: number,
+): Promise<void> {
+  await db.transaction().execute(async (trx: Transaction<Database>) => {
+    const result = await trx
+      .updateTable('webhook_deliveries')
+      .set({
+        status: retryAt === null ? 'failed' : 'pending',
+        attempts: delivery.attempts + 1,
+        last_status: outcome.status,
+        last_error: outcome.error,
+        last_latency_ms: outcome.latencyMs,
+        next_attempt_at: retryAt ?? nowMs,
+        lease_until: 0,
+      })
+      .where('id', '=', delivery.id)
+      .where('lease_until', '=', delivery.lease_until)
+      .executeTakeFirst()
+    if (retryAt !== null || Number(result.numUpdatedRows) === 0) return
+    await trx
+      .updateTable('webhooks')
+      .set({ status: 'deactivated', updated_at: Math.floor(nowMs / 1000) })
+      .where('id', '=', delivery.hook_id)
+      .where('status', '=', 'active')
+      .execute()
+  })
+}
+
+/**
+ * Deletes what is older than `cutoffMs`: finished deliveries, pending ones of hooks that are not
+ * active (nothing will send them), then dispatched events left with no delivery.
+ */
+export async function prune(db: Kysely<Database>, cutoffMs: number): Promise<void> {
+  await db.deleteFrom('webhook_deliveries').where('status', 'in', ['delivered', 'failed']).where('created_at', '<', cutoffMs).execute()
+  await db
+    .deleteFrom('webhook_deliveries')
+    .where('status', '=', 'pending')
+    .where('created_at', '<', cutoffMs)
+    .where('hook_id', 'not in', (eb) => eb.selectFrom('webhooks').select('id').where('status', '=', 'active'))
+    .execute()
+  await db
+    .deleteFrom('webhook_events')
+    .where('dispatched', '=', 1)
+    .where('created_at', '<', Math.floor(cutoffMs / 1000))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'webhook_events.id'))),
+    )
+    .execute()
+}
+
+export interface QueueStats {
+  pendingDeliveries: number
+  undispatchedEvents: number
+  /** epoch ms of the oldest pending delivery or undispatched event, null when there is none */
+  oldestMs: number | null
+}
+
+export async function queueStats(db: Kysely<Database>): Promise<QueueStats> {
+  const deliveries = await db
+    .selectFrom('webhook_deliveries')
+    .select(({ fn }) => [fn.countAll<number>().as('count'), fn.min<number>('created_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow()
+  const events = await db
+    .selectFrom('webhook_events')
+    .select(({ fn }) => [fn.countAll<number>().as('count'), fn.min<number>('created_at').as('oldest')])
+    .where('dispatched', '=', 0)
+    .executeTakeFirstOrThrow()
+  const oldest = [deliveries.oldest, events.oldest === null ? null : Number(events.oldest) * 1000].filter((v): v is number => v !== null)
+  return {
+    pendingDeliveries: Number(deliveries.count),
+    undispatchedEvents: Number(events.count),
+    oldestMs: oldest.length === 0 ? null : Math.min(...oldest.map(Number)),
+  }
+}
