@@ -88,7 +88,10 @@ async function ownDatabase(backend: Backend): Promise<{ db: Kysely<Database>; sc
   }
 }
 
-const WORKER: DeliveryWorkerOptions = { pollMs: 20, timeoutMs: 600, retrySchedule: [0.1, 0.1], pruneEveryMs: 60_000 }
+// The denylist as BigCommerce's but counting from 20 attempts (not 100), so a test reaches it
+// before the two retries of its first events run out and deactivate the hook.
+const DENYLIST = { windowMs: 120_000, minAttempts: 20, minSuccessRatio: 0.9, blockMs: 180_000 }
+const WORKER: DeliveryWorkerOptions = { pollMs: 20, timeoutMs: 600, retrySchedule: [0.1, 0.1], pruneEveryMs: 60_000, denylist: DENYLIST }
 
 for (const backend of BACKENDS) {
   describe(`${backend}: webhook delivery`, () => {
@@ -355,6 +358,42 @@ for (const backend of BACKENDS) {
         await publicWorker.stop()
         worker = startDeliveryWorker(db, { ...WORKER, registry: t.app.metricsRegistry })
       }
+    })
+
+    it('blocks a domain for the account once under 90% of its attempts in two minutes succeed (from the 20th here); shows it in /hooks/admin; others still receive', async () => {
+      const store = await t.newStore()
+      const failing = await receiver((_req, res) => res.writeHead(500).end())
+      const hookId = await hook(store, failing.url)
+      // 30 events: their first attempts alone make the 20 failures that block.
+      await createCustomers(store, 30)
+      const admin = await waitFor(async () => {
+        const res = await store.request('GET', '/hooks/admin')
+        return res.body.data.blocked_domains.length > 0 ? res.body.data : undefined
+      }, 15_000)
+      expect(admin.blocked_domains).toEqual([
+        { destination: '127.0.0.1', time_left: expect.any(Number), reasons: [{ failure_description: 'status 500', count: 20, timestamp: expect.any(Number) }] },
+      ])
+      expect(admin.blocked_domains[0].time_left).toBeGreaterThan(170)
+      expect(admin.blocked_domains[0].time_left).toBeLessThanOrEqual(180)
+      // What was due during the block waits for its end, without using an attempt.
+      // Attempts already in flight when it blocked (at most the per-origin 4) still went.
+      await sleep(300)
+      const sent = failing.received.length
+      expect(sent).toBeGreaterThanOrEqual(20)
+      expect(sent).toBeLessThanOrEqual(24)
+      const block = await db.selectFrom('webhook_blocks').select('blocked_until').where('client_id', '=', store.clientId).executeTakeFirstOrThrow()
+      const waiting = (await deliveriesOf(hookId)).filter((d) => d.status === 'pending')
+      expect(waiting.length).toBeGreaterThan(0)
+      for (const d of waiting) expect(Number(d.next_attempt_at)).toBeGreaterThanOrEqual(Number(block.blocked_until) - 1)
+      expect(await hookStatus(hookId)).toBe('active')
+      // The block is the account's: another account's hook to the same domain still receives.
+      const other = await t.newStore()
+      const ok = await receiver()
+      await hook(other, ok.url)
+      await createCustomers(other, 1)
+      await waitFor(() => ok.received.length === 1)
+      await sleep(300)
+      expect(failing.received).toHaveLength(sent)
     })
 
     it('shares the work between two workers (two nodes): each delivery is sent once', async () => {

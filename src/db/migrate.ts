@@ -8,6 +8,7 @@ import * as metafieldResourceIndex from './migrations/2026_11_23_0007_metafield_
 import * as rateLimitPlans from './migrations/2026_12_03_0008_rate_limit_plans.js'
 import * as lowercaseKeysAsText from './migrations/2026_12_03_0009_lowercase_keys_as_text.js'
 import * as webhooks from './migrations/2026_12_03_0010_webhooks.js'
+import * as webhookBlocks from './migrations/2026_12_03_0011_webhook_blocks.js'
 
 // Migrations are listed here, in order, rather than read from a folder at run time: the list is
 // checked by the compiler and works the same from source and from any bundle.
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_03_0008_rate_limit_plans': rateLimitPlans,
   '2026_12_03_0009_lowercase_keys_as_text': lowercaseKeysAsText,
   '2026_12_03_0010_webhooks': webhooks,
+  '2026_12_03_0011_webhook_blocks': webhookBlocks,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -180,6 +180,7 @@ export interface Database {
   webhook_admin_emails: WebhookAdminEmailsTable
   webhook_events: WebhookEventTable
   webhook_deliveries: WebhookDeliveryTable
+  webhook_blocks: WebhookBlockTable
 }
 
 /** A store's sales channels (storefronts); channel 1 exists in every store. Managed by the admin API. */
@@ -296,6 +297,16 @@ export interface WebhookDeliveryTable {
   last_latency_ms: number | null
   created_at: WriteOnce<number>
   delivered_at: number | null
+}
+
+/** A destination domain blocked for one API account's deliveries (BigCommerce's denylist). */
+export interface WebhookBlockTable {
+  client_id: string
+  domain: string
+  /** epoch milliseconds */
+  blocked_until: number
+  /** JSON list of {failure_description, count, timestamp (Unix seconds)} */
+  reasons: string
 }
 
 /**

@@ -82,6 +82,7 @@ export interface ClaimedDelivery {
   hook_id: number
   destination: string
   headers: string | null
+  client_id: string
   client_secret: string
   event: { id: number; store_id: number; scope: string; data: string; hash: string; created_at: number }
   store_hash: string
@@ -125,7 +126,7 @@ export async function claimDeliveries(
     .innerJoin('api_accounts as a', 'a.client_id', 'h.client_id')
     .innerJoin('stores as s', 's.id', 'd.store_id')
     .select([
-      'd.id', 'd.attempts', 'd.lease_until', 'd.hook_id', 'h.destination', 'h.headers', 'a.client_secret', 's.hash as store_hash',
+      'd.id', 'd.attempts', 'd.lease_until', 'd.hook_id', 'h.destination', 'h.headers', 'a.client_id', 'a.client_secret', 's.hash as store_hash',
       'e.id as event_id', 'e.store_id as event_store_id', 'e.scope', 'e.data', 'e.hash', 'e.created_at',
     ])
     .where('d.id', 'in', claimed.map((c) => c.id))
@@ -138,10 +139,21 @@ export async function claimDeliveries(
     hook_id: r.hook_id,
     destination: r.destination,
     headers: r.headers,
+    client_id: r.client_id,
     client_secret: r.client_secret,
     store_hash: r.store_hash,
     event: { id: r.event_id, store_id: r.event_store_id, scope: r.scope, data: r.data, hash: r.hash, created_at: r.created_at },
   }))
+}
+
+/** Gives a claim back unattempted and not due before `untilMs` (its domain is blocked): no attempt is used. */
+export async function postpone(db: Kysely<Database>, delivery: Pick<ClaimedDelivery, 'id' | 'lease_until'>, untilMs: number): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ lease_until: 0, next_attempt_at: untilMs })
+    .where('id', '=', delivery.id)
+    .where('lease_until', '=', delivery.lease_until)
+    .execute()
 }
 
 /** Gives a claim back unattempted (its origin was busy, or the worker is stopping). */

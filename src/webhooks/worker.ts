@@ -6,12 +6,14 @@ import { webhookMetrics, type WebhookMetrics } from '../core/metrics.js'
 import { scopeMatches } from '../core/webhook-scopes.js'
 import { envelopeOf } from '../db/outbox.js'
 import type { Database } from '../db/schema.js'
+import { BIGCOMMERCE_DENYLIST, Denylist, type DenylistRule } from './denylist.js'
 import { checkDestination, type DestinationPolicy } from './destination-check.js'
 import {
   claimDeliveries,
   dispatchEvents,
   markDelivered,
   markFailed,
+  postpone,
   prune,
   queueStats,
   releaseClaim,
@@ -48,6 +50,8 @@ export interface DeliveryWorkerOptions {
   destinations?: DestinationPolicy
   /** the app's metrics registry (app.metricsRegistry): the worker's metrics are added to it */
   registry?: Registry
+  /** BigCommerce's denylist rule unless given (tests shorten it) */
+  denylist?: DenylistRule
   /** where the worker reports its own failures (a database error in a poll) */
   onError?: (error: unknown) => void
   now?: () => number
@@ -92,6 +96,7 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
   const leaseMs = settings.timeoutMs + 30_000
   const metrics: WebhookMetrics | undefined = options.registry ? webhookMetrics(options.registry, () => queueStats(db)) : undefined
   const onError = options.onError ?? (() => {})
+  const denylist = new Denylist(db, options.denylist ?? BIGCOMMERCE_DENYLIST)
 
   let stopping = false
   let timer: NodeJS.Timeout | undefined
@@ -150,6 +155,7 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
     }
     const free = settings.maxInFlight - inFlight.size
     if (free <= 0 || stopping) return
+    await denylist.refresh(now())
     const full = new Set([...perOrigin].filter(([, n]) => n >= settings.maxPerOrigin).map(([origin]) => origin))
     const skipHooks = [...originOfHook].filter(([, origin]) => full.has(origin)).map(([id]) => id)
     const claimedAt = now()
@@ -191,6 +197,8 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
     if (!url || 'refused' in checked) {
       outcome = { status: null, error: `not sent: ${'refused' in checked ? checked.refused : 'invalid destination'}`, latencyMs: 0 }
     } else {
+      const blockedUntil = denylist.blockedUntil(delivery.client_id, url.hostname, now())
+      if (blockedUntil !== undefined) return postpone(db, delivery, blockedUntil)
       const msgId = messageIdOf(delivery.event.hash, delivery.hook_id)
       const sentAt = new Date(now())
       const signature = new Webhook(signingKeyOf(delivery.client_secret)).sign(msgId, sentAt, body)
@@ -211,6 +219,7 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
       if (signal.aborted) return releaseClaim(db, delivery)
       outcome = { ...result, latencyMs: now() - started }
       metrics?.latency.observe(outcome.latencyMs / 1000)
+      await denylist.record(delivery.client_id, url.hostname, result.error === null ? undefined : result.error, now())
     }
     const finished = now()
     if (outcome.error === null) {

@@ -98,3 +98,14 @@ export async function countFailedEvents(db: Kysely<Database>, owner: HookOwner, 
   const row = await failedEvents(db, owner, window).clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)
 }
+
+/** The account's destination domains blocked now (written by the delivery workers' denylist). */
+export async function blocksOf(db: Kysely<Database>, owner: HookOwner, nowMs: number) {
+  return db
+    .selectFrom('webhook_blocks')
+    .select(['domain', 'blocked_until', 'reasons'])
+    .where('client_id', '=', owner.clientId)
+    .where('blocked_until', '>', nowMs)
+    .orderBy('domain')
+    .execute()
+}

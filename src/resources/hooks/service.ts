@@ -45,6 +45,8 @@ export interface HookRules {
   destinations: DestinationMode
 }
 
+const blockReasons = json<BlockedDomain['reasons']>()
+
 const ownerKey = (owner: TokenOwner): q.HookOwner => ({ storeId: owner.storeId, clientId: owner.clientId })
 const seconds = (now: Date) => Math.floor(now.getTime() / 1000)
 
@@ -228,8 +230,10 @@ export interface AdminInfo {
 export async function getAdmin(db: Kysely<Database>, owner: TokenOwner, query: AdminQuery, url: string): Promise<{ data: AdminInfo; meta: CollectionMeta }> {
   const key = ownerKey(owner)
   const filter: q.HookFilter = query.is_active === undefined ? {} : { isActive: query.is_active }
-  const [emails, page] = await Promise.all([
+  const nowMs = Date.now()
+  const [emails, blocks, page] = await Promise.all([
     q.adminEmailsOf(db, key),
+    q.blocksOf(db, key, nowMs),
     fetchPage({
       query: q.ownHooks(db, key, filter),
       idColumn: 'id',
@@ -242,8 +246,11 @@ export async function getAdmin(db: Kysely<Database>, owner: TokenOwner, query: A
     data: {
       emails: emails === undefined ? [] : emailsCodec.decode(emails),
       hooks_list: page.rows.map((row) => toAdminHook(row, owner.storeHash)),
-      // The denylist belongs to the delivery worker (docs/COMPATIBILITY.md "Webhooks")
-      blocked_domains: [],
+      blocked_domains: blocks.map((block) => ({
+        destination: block.domain,
+        time_left: Math.ceil((Number(block.blocked_until) - nowMs) / 1000),
+        reasons: blockReasons.decode(block.reasons),
+      })),
     },
     meta: page.meta,
   }

@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+
+// BigCommerce's denylist (WEBHOOKS.md (d); docs/COMPATIBILITY.md "Webhook delivery"): for each
+// API account and destination domain, the attempts of the last two minutes are counted; once
+// there are at least 100 of them and fewer than 90% succeeded, the domain is blocked for that
+// account for three minutes. Deliveries due meanwhile wait for the block to end without using an
+// attempt. Each node counts its own attempts; a block is written to webhook_blocks, so every node
+// honours it and GET /hooks/admin lists it.
+
+export interface DenylistRule {
+  windowMs: number
+  minAttempts: number
+  minSuccessRatio: number
+  blockMs: number
+}
+
+export const BIGCOMMERCE_DENYLIST: DenylistRule = { windowMs: 120_000, minAttempts: 100, minSuccessRatio: 0.9, blockMs: 180_000 }
+
+interface Attempt {
+  at: number
+  /** what went wrong (`HTTP 500`, `timeout`...), undefined for a success */
+  failure: string | undefined
+}
+
+const keyOf = (clientId: string, domain: string) => `${clientId}\n${domain}`
+
+export class Denylist {
+  private readonly windows = new Map<string, Attempt[]>()
+  /** the blocks in force, as last read from the database or made here: key -> until (ms) */
+  private blocks = new Map<string, number>()
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly rule: DenylistRule = BIGCOMMERCE_DENYLIST,
+  ) {}
+
+  /** Reads the blocks in force (every node's): once per round, so checks cost no query. */
+  async refresh(nowMs: number): Promise<void> {
+    const rows = await this.db.selectFrom('webhook_blocks').select(['client_id', 'domain', 'blocked_until']).where('blocked_until', '>', nowMs).execute()
+    this.blocks = new Map(rows.map((row) => [keyOf(row.client_id, row.domain), Number(row.blocked_until)]))
+  }
+
+  /** When the block on this account's deliveries to `domain` ends, or undefined when there is none. */
+  blockedUntil(clientId: string, domain: string, nowMs: number): number | undefined {
+    const until = this.blocks.get(keyOf(clientId, domain))
+    return until !== undefined && until > nowMs ? until : undefined
+  }
+
+  /** Counts an attempt; blocks the domain for the account when the window's success ratio falls too low. */
+  async record(clientId: string, domain: string, failure: string | undefined, nowMs: number): Promise<void> {
+    const key = keyOf(clientId, domain)
+    const window = (this.windows.get(key) ?? []).filter((a) => a.at > nowMs - this.rule.windowMs)
+    window.push({ at: nowMs, failure })
+    this.windows.set(key, window)
+    if (window.length < this.rule.minAttempts) return
+    const succeeded = window.filter((a) => a.failure === undefined).length
+    if (succeeded / window.length >= this.rule.minSuccessRatio) return
+    const until = nowMs + this.rule.blockMs
+    this.blocks.set(key, until)
+    // A fresh window once the block ends: the attempts that caused it are not counted twice.
+    this.windows.delete(key)
+    const reasons = new Map<string, { failure_description: string; count: number; timestamp: number }>()
+    for (const a of window) {
+      if (a.failure === undefined) continue
+      const reason = reasons.get(a.failure) ?? { failure_description: a.failure, count: 0, timestamp: 0 }
+      reason.count += 1
+      reason.timestamp = Math.floor(a.at / 1000)
+      reasons.set(a.failure, reason)
+    }
+    const row = { client_id: clientId, domain, blocked_until: until, reasons: JSON.stringify([...reasons.values()]) }
+    await this.db
+      .insertInto('webhook_blocks')
+      .values(row)
+      .onConflict((oc) => oc.columns(['client_id', 'domain']).doUpdateSet({ blocked_until: row.blocked_until, reasons: row.reasons }))
+      .execute()
+  }
+}
