@@ -144,6 +144,8 @@ describe.each(BACKENDS)('%s: admin API', (backend) => {
           scopes: [SCOPES.customersRead],
           date_created: NOW,
           access_token: expect.stringMatching(KEY),
+          // what its webhook deliveries are signed with, shown this once as the token is
+          client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
         },
       })
       const token = res.body.data.access_token as string

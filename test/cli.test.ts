@@ -92,6 +92,7 @@ describe.each(BACKENDS)('%s: clientele stores and tokens', (backend: Backend) =>
       scopes: [SCOPES.customersRead],
       date_created: expect.stringMatching(TIMESTAMP),
       access_token: expect.stringMatching(/^[a-z0-9]{20,}$/),
+      client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
     })
     expect(await apiStatus(db, 'GET', 'shop-a', account.access_token)).toBe(200)
     expect(await apiStatus(db, 'POST', 'shop-a', account.access_token)).toBe(403)

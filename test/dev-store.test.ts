@@ -16,6 +16,11 @@ describe.each(BACKENDS)('%s: the dev store of a first start', (backend: Backend)
     const { server, origin, token } = await serve(database, { CLIENTELE_DEV_TOKEN: TOKEN })
     expect(token).toBe(TOKEN)
     expect(server.stdout()).toContain('(from CLIENTELE_DEV_TOKEN)')
+    // The account's client secret, which its webhook deliveries are signed with, is printed too.
+    const secret = /client secret: (\S+)/.exec(server.stdout())?.[1]
+    const db = await database.open()
+    const stored = await db.selectFrom('api_accounts').select('client_secret').executeTakeFirstOrThrow()
+    expect(secret).toBe(stored.client_secret)
     const list = await listCustomers(origin, TOKEN)
     expect(list.status).toBe(200)
     expect(list.body).toMatchObject({ data: [], meta: { pagination: { total: 0 } } })
