@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
+import { OwnSchemaIntrospector } from './introspection.js'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -138,12 +139,19 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   })
   const safe = new URL(url)
   safe.password = ''
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const schema = options.schema ?? 'public'
+  // Kysely's own introspector reads every schema and can fail on one dropped meanwhile (introspection.ts).
+  class OwnSchemaDialect extends PostgresDialect {
+    override createIntrospector(db: Kysely<any>) {
+      return new OwnSchemaIntrospector(db, schema)
+    }
+  }
+  const db = new Kysely<Database>({ dialect: new OwnSchemaDialect({ pool }) })
   pools.set(db, pool)
   return {
     db,
     dialect: 'postgres',
-    schema: options.schema ?? 'public',
+    schema,
     description: `${safe.protocol}//${safe.host}${safe.pathname}${options.schema ? ` (schema ${options.schema})` : ''}`,
   }
 }
