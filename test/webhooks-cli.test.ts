@@ -3,7 +3,7 @@ import { EVENT_SCOPES } from '../src/db/outbox.js'
 import { ALL_SCOPES } from '../src/core/scopes.js'
 import { createAccount, createStore } from '../src/stores/service.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
-import { useProcessDatabase } from './helpers/process.js'
+import { start, useProcessDatabase } from './helpers/process.js'
 
 // `clientele webhooks trigger <scope>` as a real process: each scope's change is made through the
 // services, so its event is in the outbox (and so goes out as any other would); the command lists
@@ -42,4 +42,30 @@ describe.each(BACKENDS)('%s: clientele webhooks trigger', (backend: Backend) => 
     expect(await clientele('webhooks', 'trigger', 'store/order/created', '--store', 'shop-b')).toMatchObject({ code: 2 })
     expect(await clientele('webhooks', 'trigger', 'store/customer/created', '--store', 'nope')).toMatchObject({ code: 2 })
   })
+
+  it('webhooks tail prints each new event as it is recorded, and delivery outcomes, until stopped', async () => {
+    const db = await database.open()
+    await createStore(db, 'shop-c')
+    const tail = start(['webhooks', 'tail', '--store', 'shop-c', '--interval', '50'], database.env)
+    // Only what happens after it starts: an event made now is printed.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const made = await clientele('webhooks', 'trigger', 'store/customer/created', '--store', 'shop-c')
+    const hash = made.stdout.trim().split('\t')[1]!
+    const line = await tail.waitForLine(new RegExp(hash), 15_000)
+    expect(line).toMatch(/^event +store\/customer\/created +[0-9a-f]{40} +\{"type":"customer","id":\d+/)
+    // A delivery outcome, as the worker of a server would leave it.
+    const storeId = (await db.selectFrom('stores').select('id').where('hash', '=', 'shop-c').executeTakeFirstOrThrow()).id
+    const account = await createAccount(db, { storeHash: 'shop-c', scopes: ALL_SCOPES })
+    const hook = await db.insertInto('webhooks').values({
+      store_id: storeId, client_id: account.client_id, scope: 'store/customer/*', destination: 'http://127.0.0.1:9/hook', status: 'active',
+      headers: null, created_at: 0, updated_at: 0,
+    }).returning('id').executeTakeFirstOrThrow()
+    const event = await db.selectFrom('webhook_events').select('id').where('hash', '=', hash).executeTakeFirstOrThrow()
+    await db.insertInto('webhook_deliveries').values({
+      store_id: storeId, event_id: event.id, hook_id: hook.id, status: 'pending', attempts: 1, next_attempt_at: Date.now() + 60_000,
+      lease_until: 0, last_status: 500, last_error: 'status 500', last_latency_ms: 3, created_at: Date.now(), delivered_at: null,
+    }).execute()
+    expect(await tail.waitForLine(/^delivery/, 15_000)).toMatch(/retrying store\/customer\/created -> http:\/\/127\.0\.0\.1:9\/hook +attempt 1 +HTTP 500 +3 ms/)
+    expect(await tail.stop('SIGINT')).toMatchObject({ code: 0 })
+  }, 60_000)
 })
