@@ -23,6 +23,8 @@ export interface BenchConfig {
   profile: boolean
   /** force the load generator: 'wrk' or 'autocannon' (default: wrk when on PATH) */
   tool: 'wrk' | 'autocannon' | undefined
+  /** events (customers created, one event each) the webhook delivery measurement waits for */
+  webhookEvents: number
 }
 
 function positive(name: string, fallback: number): number {
@@ -57,5 +59,6 @@ export function loadBenchConfig(): BenchConfig {
     scenarios: list('BENCH_SCENARIOS'),
     profile: process.env.BENCH_PROFILE === '1',
     tool: tool === 'wrk' || tool === 'autocannon' ? tool : undefined,
+    webhookEvents: Math.round(positive('BENCH_WEBHOOK_EVENTS', 20_000)),
   }
 }

@@ -61,9 +61,19 @@ function started(child: ChildProcess, name: string, ready: RegExp): Promise<RegE
   })
 }
 
+/** children the run asked to stop: any other exit is unexpected, and said so */
+const stopped = new WeakSet<ChildProcess>()
+
+function reportUnexpectedExit(child: ChildProcess, name: string): void {
+  child.once('exit', (code, signal) => {
+    if (!stopped.has(child)) process.stderr.write(`  [${name}] exited unexpectedly (code ${code}, signal ${signal})\n`)
+  })
+}
+
 function stopper(child: ChildProcess): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
+      stopped.add(child)
       if (child.exitCode !== null || child.signalCode !== null) return resolve()
       const force = setTimeout(() => child.kill('SIGKILL'), 15_000)
       child.once('exit', () => {
@@ -95,6 +105,9 @@ export async function startClientele(options: ClienteleOptions): Promise<Running
   // validate-credentials runs under the default login limits (5 failures per email, 100 per client
   // address, in 5 minutes): its logins all succeed and give their attempt back, so none is refused.
   for (const name of ['LOGIN_FAILURES_PER_EMAIL', 'LOGIN_FAILURES_PER_CLIENT', 'LOGIN_FAILURE_WINDOW_MS']) delete env[name]
+  // The delivery worker runs with serve's defaults (WEBHOOK_POLL_MS, WEBHOOK_MAX_IN_FLIGHT, ...,
+  // WEBHOOK_DESTINATIONS=any, so the bench's receiver on 127.0.0.1 is allowed), whatever the shell says.
+  for (const name of Object.keys(env)) if (name.startsWith('WEBHOOK_')) delete env[name]
   if (options.schema) env.DATABASE_SCHEMA = options.schema
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), 'bin/clientele.js', 'serve'], {
     cwd: REPO_ROOT,
@@ -103,6 +116,7 @@ export async function startClientele(options: ClienteleOptions): Promise<Running
   })
   // the last line `serve` prints at start-up; anything after it is a warning or an error
   const match = await started(child, 'clientele', /^API docs: (http:\/\/\S+)\/docs$/)
+  reportUnexpectedExit(child, 'clientele')
   return { origin: match[1]!, cpuSeconds: () => cpuSeconds(child.pid), stop: stopper(child) }
 }
 
@@ -121,5 +135,13 @@ export async function startBareServer(response: CapturedResponse): Promise<Runni
   })
   child.stdin!.end(JSON.stringify({ status: response.status, headers: response.headers, body: response.body.toString('base64') }))
   const match = await started(child, 'bare', /^listening (\d+)$/)
+  return { origin: `http://127.0.0.1:${match[1]}`, cpuSeconds: () => cpuSeconds(child.pid), stop: stopper(child) }
+}
+
+/** The webhook receiver (bench/receiver.ts): answers every delivery 200 with no body, and counts them. */
+export async function startReceiver(): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/receiver.ts'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const match = await started(child, 'receiver', /^listening (\d+)$/)
+  reportUnexpectedExit(child, 'receiver')
   return { origin: `http://127.0.0.1:${match[1]}`, cpuSeconds: () => cpuSeconds(child.pid), stop: stopper(child) }
 }

@@ -4,6 +4,7 @@ import type { Backend } from './config.js'
 import type { EventLoopReport } from './event-loop.js'
 import type { LoadResult } from './load.js'
 import { REPO_ROOT } from './processes.js'
+import type { WebhookReport } from './webhooks.js'
 
 // The printed table, the targets (reported, not enforced) and the JSON record of a run.
 
@@ -67,6 +68,94 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
     })
   }
   return checks
+}
+
+/** with a hook, POST keeps at least this share of its customers/s without one */
+const HOOK_POST_RATIO = 0.8
+/** events a fast receiver gets per second, first delivery to last */
+const DELIVERY_RATE = 2_000
+
+/** The webhook targets (bench/webhooks.ts), checked against this run's figures. */
+export function checkWebhookTargets(reports: WebhookReport[]): TargetCheck[] {
+  const checks: TargetCheck[] = []
+  for (const r of reports) {
+    if (r.ratio !== undefined) {
+      checks.push({
+        target: `POST 10 with 1 hook, ${r.backend}: >= ${HOOK_POST_RATIO.toFixed(2)} x without`,
+        measured: `${r.ratio.toFixed(2)} x (${whole(r.withHook!.customersPerSecond)} vs ${whole(r.noHook!.customersPerSecond)} customers/s)`,
+        pass: r.ratio >= HOOK_POST_RATIO,
+      })
+    }
+    const d = r.delivery
+    if (d) {
+      checks.push({
+        target: `webhook delivery, ${r.backend}: >= ${whole(DELIVERY_RATE)} events/s`,
+        measured: `${whole(d.eventsPerSecond)} /s${d.incomplete ? ' (incomplete)' : ''}`,
+        pass: d.eventsPerSecond >= DELIVERY_RATE && !d.incomplete,
+      })
+    }
+  }
+  return checks
+}
+
+/** The webhook tables: POST without and with a hook, and the delivery run. */
+export function formatWebhooks(reports: WebhookReport[]): string | undefined {
+  const parts: string[] = []
+  const posts = reports.flatMap((r) => [r.noHook, r.withHook].filter((p) => p !== undefined).map((p) => ({ r, p })))
+  if (posts.length > 0) {
+    parts.push(
+      'Webhooks: POST 10 customers without and with one store/customer/* hook to a fast receiver (the delivery worker runs in the server):',
+      table(
+        ['measurement', 'backend', 'req/s', 'p50 ms', 'p99 ms', 'customers/s', 'vs no hook', 'delivered/s', 'queue after', 'cpu ms/req', 'cores', 'errors/non-2xx'],
+        posts.map(({ r, p }) => [
+          p.label,
+          r.backend,
+          whole(p.clientele.rps),
+          fixed(p.clientele.p50, 2),
+          fixed(p.clientele.p99, 2),
+          whole(p.customersPerSecond),
+          p === r.withHook && r.ratio !== undefined ? fixed(r.ratio, 2) : '-',
+          whole(p.delivered / p.clientele.seconds),
+          `${whole(p.queueAfter.pendingDeliveries)} / ${whole(p.queueAfter.undispatchedEvents)}`,
+          fixed(p.clientele.cpuMsPerRequest, 3),
+          fixed(p.clientele.serverCores, 2),
+          `${p.clientele.errors}/${p.clientele.non2xx}`,
+        ]),
+        new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]),
+      ),
+      '(queue after: pending deliveries / undispatched events as the measurement ended)',
+    )
+  }
+  const deliveries = reports.filter((r) => r.delivery)
+  if (deliveries.length > 0) {
+    if (parts.length > 0) parts.push('')
+    parts.push(
+      'Webhook delivery: customers created through the API (POSTs of 10) with the hook active; the receiver counts their deliveries:',
+      table(
+        ['backend', 'events', 'writes s', 'delivered', 'duplicates', 'first->last s', 'events/s', 'last write->last delivery s', 'cpu ms/event', 'cores', 'after writes: cpu ms/event', 'cores'],
+        deliveries.map((r) => {
+          const d = r.delivery!
+          return [
+            r.backend,
+            whole(d.events),
+            fixed(d.writeSeconds, 2),
+            whole(d.delivered),
+            whole(d.delivered - d.distinct),
+            fixed(d.firstToLastSeconds, 2),
+            whole(d.eventsPerSecond),
+            fixed(d.lastWriteToLastDeliveryMs / 1000, 2),
+            fixed(d.cpuMsPerEvent, 3),
+            fixed(d.serverCores, 2),
+            fixed(d.afterLastWrite.cpuMsPerEvent, 3),
+            fixed(d.afterLastWrite.serverCores, 2),
+          ]
+        }),
+        new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+      ),
+      '(cpu ms/event: the server\'s CPU over the writes and the deliveries, per event; after writes: over the deliveries that came after the last write only)',
+    )
+  }
+  return parts.length > 0 ? parts.join('\n') : undefined
 }
 
 function table(headers: string[], rows: string[][], rightAligned: Set<number>): string {

@@ -6,10 +6,21 @@ import { withEventLoop, type EventLoopReport } from './event-loop.js'
 import { chooseTool, measure, nextBody, type LoadResult, type LoadSpec, type Tool } from './load.js'
 import { REPO_ROOT, startBareServer, startClientele, type CapturedResponse, type RunningServer } from './processes.js'
 import { summarizeProfile } from './profile-summary.js'
-import { checkTargets, formatEventLoop, formatEventLoopLine, formatResults, formatTargets, writeResults, type Row } from './report.js'
+import {
+  checkTargets,
+  checkWebhookTargets,
+  formatEventLoop,
+  formatEventLoopLine,
+  formatResults,
+  formatTargets,
+  formatWebhooks,
+  writeResults,
+  type Row,
+} from './report.js'
 import { loadSpec, SCENARIOS, type Scenario } from './scenarios.js'
 import { seedStore, type SeededStore } from './seed.js'
 import { benchTwoNodes, type TwoNodeRow } from './two-nodes.js'
+import { benchWebhooks, type WebhookReport } from './webhooks.js'
 
 // `npm run bench`: for each backend, seed a store, start `clientele serve` in a child process,
 // and measure each scenario against it and against a bare node:http server replaying the same
@@ -96,7 +107,7 @@ async function runScenario(scenario: Scenario, store: SeededStore, server: Runni
   return row
 }
 
-async function benchBackend(store: SeededStore, config: BenchConfig, tool: Tool, scenarios: Scenario[]): Promise<{ rows: Row[]; profile?: string }> {
+async function benchBackend(store: SeededStore, config: BenchConfig, tool: Tool, scenarios: Scenario[]): Promise<{ rows: Row[]; webhooks?: WebhookReport; profile?: string }> {
   // Node writes one profile per thread (tsx's module loader has one of its own), so each server
   // gets a directory and the largest file, the main thread's, is the one summarised.
   const profileDir = join(PROFILE_DIR, `${new Date().toISOString().replace(/[:.]/g, '-')}-${store.backend}`)
@@ -107,21 +118,24 @@ async function benchBackend(store: SeededStore, config: BenchConfig, tool: Tool,
     ...(config.profile ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
   })
   const rows: Row[] = []
+  let webhooks: WebhookReport | undefined
   try {
     // one counter per database: every created email of the run is new to it
     const counter = { next: 0 }
     for (const scenario of scenarios) rows.push(await runScenario(scenario, store, server, config, tool, counter))
+    // after the scenarios, so no hook's deliveries ever share the CPU with them
+    webhooks = await benchWebhooks(store, server, config, tool, counter)
   } finally {
     await server.stop()
   }
-  if (!config.profile) return { rows }
+  if (!config.profile) return { rows, ...(webhooks ? { webhooks } : {}) }
   const largest = readdirSync(profileDir)
     .map((name) => join(profileDir, name))
     .sort((a, b) => statSync(b).size - statSync(a).size)[0]
-  if (!largest) return { rows }
+  if (!largest) return { rows, ...(webhooks ? { webhooks } : {}) }
   print(`  CPU profile of the server: ${largest}`)
   print(summarizeProfile(largest).replace(/^/gm, '    '))
-  return { rows, profile: largest }
+  return { rows, ...(webhooks ? { webhooks } : {}), profile: largest }
 }
 
 function describe(config: BenchConfig): Record<string, unknown> {
@@ -147,6 +161,7 @@ async function main(): Promise<void> {
 
   const tempDir = mkdtempSync(join(tmpdir(), 'clientele-bench-'))
   const rows: Row[] = []
+  const webhooks: WebhookReport[] = []
   const backends: Record<string, unknown>[] = []
   let twoNodes: TwoNodeRow[] = []
   try {
@@ -174,6 +189,7 @@ async function main(): Promise<void> {
       print(`  filtered GET: company:in="${store.filterCompany.name}" (${store.filterCompany.customers} customers)`)
       const result = await benchBackend(store, config, tool, scenarios)
       rows.push(...result.rows)
+      if (result.webhooks) webhooks.push(result.webhooks)
       if (backend === 'postgres') twoNodes = await benchTwoNodes(store, config, tool)
       backends.push({
         backend,
@@ -191,13 +207,18 @@ async function main(): Promise<void> {
     rmSync(tempDir, { recursive: true, force: true })
   }
 
-  const targets = checkTargets(rows)
+  const targets = [...checkTargets(rows), ...checkWebhookTargets(webhooks)]
   print()
   print(formatResults(rows))
   print()
   const loops = formatEventLoop(rows)
   if (loops) {
     print(loops)
+    print()
+  }
+  const hooks = formatWebhooks(webhooks)
+  if (hooks) {
+    print(hooks)
     print()
   }
   print('Targets (reported, not enforced):')
@@ -213,6 +234,7 @@ async function main(): Promise<void> {
     backends,
     rows,
     twoNodes,
+    webhooks,
     targets,
   })
   print()

@@ -23,10 +23,20 @@ interface Attempt {
   failure: string | undefined
 }
 
+/**
+ * One account and domain's attempts, oldest first: those before `start` have left the window.
+ * `failures` counts the failed ones in the window, so an attempt costs no pass over the window.
+ */
+interface Window {
+  attempts: Attempt[]
+  start: number
+  failures: number
+}
+
 const keyOf = (clientId: string, domain: string) => `${clientId}\n${domain}`
 
 export class Denylist {
-  private readonly windows = new Map<string, Attempt[]>()
+  private readonly windows = new Map<string, Window>()
   /** the blocks in force, as last read from the database or made here: key -> until (ms) */
   private blocks = new Map<string, number>()
 
@@ -50,12 +60,24 @@ export class Denylist {
   /** Counts an attempt; blocks the domain for the account when the window's success ratio falls too low. */
   async record(clientId: string, domain: string, failure: string | undefined, nowMs: number): Promise<void> {
     const key = keyOf(clientId, domain)
-    const window = (this.windows.get(key) ?? []).filter((a) => a.at > nowMs - this.rule.windowMs)
-    window.push({ at: nowMs, failure })
-    this.windows.set(key, window)
-    if (window.length < this.rule.minAttempts) return
-    const succeeded = window.filter((a) => a.failure === undefined).length
-    if (succeeded / window.length >= this.rule.minSuccessRatio) return
+    let w = this.windows.get(key)
+    if (!w) this.windows.set(key, (w = { attempts: [], start: 0, failures: 0 }))
+    // Attempts are counted as they end, so the ones that left the window are the oldest.
+    const cutoff = nowMs - this.rule.windowMs
+    while (w.start < w.attempts.length && w.attempts[w.start]!.at <= cutoff) {
+      if (w.attempts[w.start]!.failure !== undefined) w.failures -= 1
+      w.start += 1
+    }
+    if (w.start > 1024 && w.start * 2 > w.attempts.length) {
+      w.attempts = w.attempts.slice(w.start)
+      w.start = 0
+    }
+    w.attempts.push({ at: nowMs, failure })
+    if (failure !== undefined) w.failures += 1
+    const size = w.attempts.length - w.start
+    if (size < this.rule.minAttempts) return
+    if ((size - w.failures) / size >= this.rule.minSuccessRatio) return
+    const window = w.attempts.slice(w.start)
     const until = nowMs + this.rule.blockMs
     this.blocks.set(key, until)
     // A fresh window once the block ends: the attempts that caused it are not counted twice.

@@ -153,21 +153,34 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
       const taken = await dispatchEvents(db, settings.batchSize, now(), (event, hook) => hook.created_at <= event.created_at && scopeMatches(hook.scope, event.scope))
       if (taken < settings.batchSize) break
     }
-    const free = settings.maxInFlight - inFlight.size
-    if (free <= 0 || stopping) return
+    if (settings.maxInFlight - inFlight.size <= 0 || stopping) return
     await denylist.refresh(now())
-    const full = new Set([...perOrigin].filter(([, n]) => n >= settings.maxPerOrigin).map(([origin]) => origin))
-    const skipHooks = [...originOfHook].filter(([, origin]) => full.has(origin)).map(([id]) => id)
-    const claimedAt = now()
-    const claimed = await claimDeliveries(db, free, claimedAt, claimedAt + leaseMs, skipHooks)
-    for (const delivery of claimed) {
-      const origin = originOf(delivery.destination)
-      originOfHook.set(delivery.hook_id, origin)
-      if (stopping || (perOrigin.get(origin) ?? 0) >= settings.maxPerOrigin) {
-        await releaseClaim(db, delivery)
-        continue
+    // Small claims, until the slots are full or nothing more is due: at most what the busiest origin
+    // not yet full still admits (maxPerOrigin when none is busy). One claim of every free slot,
+    // when one origin's deliveries take them all, gives back all but the few its slots admit, one
+    // statement each, at every attempt's end.
+    for (;;) {
+      const free = settings.maxInFlight - inFlight.size
+      if (free <= 0 || stopping) return
+      const busiest = Math.max(0, ...[...perOrigin.values()].filter((n) => n < settings.maxPerOrigin))
+      const limit = Math.min(free, settings.maxPerOrigin - busiest)
+      const full = new Set([...perOrigin].filter(([, n]) => n >= settings.maxPerOrigin).map(([origin]) => origin))
+      const skipHooks = [...originOfHook].filter(([, origin]) => full.has(origin)).map(([id]) => id)
+      const claimedAt = now()
+      const claimed = await claimDeliveries(db, limit, claimedAt, claimedAt + leaseMs, skipHooks)
+      let started = 0
+      for (const delivery of claimed) {
+        const origin = originOf(delivery.destination)
+        originOfHook.set(delivery.hook_id, origin)
+        if (stopping || (perOrigin.get(origin) ?? 0) >= settings.maxPerOrigin) {
+          await releaseClaim(db, delivery)
+          continue
+        }
+        start(delivery, origin)
+        started += 1
       }
-      start(delivery, origin)
+      // nothing more due, or all of it for origins found full: the next round tries again
+      if (claimed.length < limit || started === 0) return
     }
   }
 
