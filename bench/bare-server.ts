@@ -1,4 +1,5 @@
 import { createServer } from 'node:http'
+import { serveUntilTerminated } from './child-server.js'
 
 // The baseline: a plain node:http server that does no work but HTTP itself. It reads one
 // captured response ({status, headers, body (base64)}) as JSON on stdin and answers every
@@ -22,13 +23,4 @@ const server = createServer((req, res) => {
     res.end(body)
   })
 })
-// Fastify's default, so idle keep-alive connections live as long as on the real server.
-server.keepAliveTimeout = 72_000
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address()
-  process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`)
-})
-process.once('SIGTERM', () => {
-  server.close(() => process.exit(0))
-  server.closeAllConnections()
-})
+serveUntilTerminated(server)

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http'
+import { serveUntilTerminated } from './child-server.js'
 
 // The webhook receiver of bench/webhooks.ts: a plain node:http server, in a process of its own,
 // that reads each delivery's body and answers 200 at once with no body, as a fast receiver does.
@@ -39,12 +40,4 @@ const server = createServer((req, res) => {
     res.end()
   })
 })
-server.keepAliveTimeout = 72_000
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address()
-  process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`)
-})
-process.once('SIGTERM', () => {
-  server.close(() => process.exit(0))
-  server.closeAllConnections()
-})
+serveUntilTerminated(server)

@@ -48,7 +48,11 @@ export class Denylist {
   /** Reads the blocks in force (every node's): once per round, so checks cost no query. */
   async refresh(nowMs: number): Promise<void> {
     const rows = await this.db.selectFrom('webhook_blocks').select(['client_id', 'domain', 'blocked_until']).where('blocked_until', '>', nowMs).execute()
-    this.blocks = new Map(rows.map((row) => [keyOf(row.client_id, row.domain), Number(row.blocked_until)]))
+    const read = new Map(rows.map((row) => [keyOf(row.client_id, row.domain), Number(row.blocked_until)]))
+    // A block this node made while the read ran (its row not yet written) is kept: a block only
+    // ends at its time, so the later of the two ends stands.
+    for (const [key, until] of this.blocks) if (until > nowMs && until > (read.get(key) ?? 0)) read.set(key, until)
+    this.blocks = read
   }
 
   /** When the block on this account's deliveries to `domain` ends, or undefined when there is none. */

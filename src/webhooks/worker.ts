@@ -104,6 +104,7 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
   let again = false
   let failures = 0
   let lastPrune = 0
+  let lastBlockRead = -Infinity
   const inFlight = new Map<number, { delivery: ClaimedDelivery; abort: AbortController; done: Promise<void> }>()
   const perOrigin = new Map<string, number>()
   /** hook id -> destination origin, learnt from claims: hooks of a full origin are left out of the next claim */
@@ -154,7 +155,12 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
       if (taken < settings.batchSize) break
     }
     if (settings.maxInFlight - inFlight.size <= 0 || stopping) return
-    await denylist.refresh(now())
+    // Other nodes' blocks, read at most once per poll interval: a round runs after every attempt,
+    // and a block this node makes is known at once without a read.
+    if (now() - lastBlockRead >= settings.pollMs) {
+      lastBlockRead = now()
+      await denylist.refresh(lastBlockRead)
+    }
     // Small claims, until the slots are full or nothing more is due: at most what the busiest origin
     // not yet full still admits (maxPerOrigin when none is busy). One claim of every free slot,
     // when one origin's deliveries take them all, gives back all but the few its slots admit, one
