@@ -13,7 +13,12 @@ import type { SeededStore } from './seed.js'
 //   the receiver, measured back to back the way the POST scenario is; the second pays for the
 //   worker dispatching and delivering beside the API, on the same CPUs;
 // - `deliver`: with the hook active, BENCH_WEBHOOK_EVENTS customers created through the API
-//   (POSTs of 10), and the receiver's count of their deliveries from the first to the last.
+//   (POSTs of 10), and the receiver's count of their deliveries from the first to the last. The
+//   writes take the server's CPU while they run (the worker shares the API's event loop and yields
+//   to it), so most deliveries come after the last write: the delivery throughput is the rate of
+//   those, the worker alone draining its backlog. Beside it, in the same run, a bare node:http
+//   client POSTs the same bytes (an envelope, its headers) to the same receiver over as many
+//   keep-alive connections as the worker uses per origin (serve's default, 4).
 // Each starts from a quiet queue (no pending delivery, no undispatched event: the scenarios before
 // leave the outbox full of events the worker must still dispatch) and deletes its hook after.
 
@@ -23,6 +28,10 @@ const HOOK_SCOPE = 'store/customer/*'
 const QUIET_TIMEOUT_MS = 300_000
 /** the delivery phase gives up when the receiver's count has not moved for this long */
 const STALL_MS = 15_000
+/** the worker's attempts in flight to one origin (serve's default WEBHOOK_MAX_PER_ORIGIN) */
+const PER_ORIGIN = 4
+/** the drain figure counts only when at least this many deliveries came after the last write */
+const MIN_DRAINED = 1_000
 
 const print = (line = '') => process.stdout.write(`${line}\n`)
 const at = () => performance.timeOrigin + performance.now()
@@ -68,6 +77,12 @@ export interface DeliveryReport {
    * CPU per delivery and average cores then (the delivery worker's own cost)
    */
   afterLastWrite: { delivered: number; cpuMsPerEvent: number; serverCores: number }
+  /** the delivery throughput: deliveries after the last write over the time from it to the last delivery (undefined when too few came after it) */
+  drainEventsPerSecond?: number
+  /** a bare node:http client POSTing the same bytes to the same receiver, PER_ORIGIN connections */
+  bare: { requests: number; eventsPerSecond: number }
+  /** drainEventsPerSecond over the bare client's rate */
+  ratio?: number
   /** set when the receiver stopped counting before all events arrived */
   incomplete?: string
   load1: number
@@ -238,6 +253,8 @@ async function benchDelivery(report: WebhookReport, spec: LoadSpec, storeUrl: st
     const first = stats.first ?? NaN
     const last = stats.last ?? NaN
     const firstToLastSeconds = (last - first) / 1000
+    const drainEventsPerSecond = drained >= MIN_DRAINED ? drained / ((last - lastWrite) / 1000) : undefined
+    const bare = await bareClient(receiver, sampleDelivery(store.storeHash), Math.min(events, 20_000))
     const delivery: DeliveryReport = {
       events,
       posts,
@@ -256,6 +273,8 @@ async function benchDelivery(report: WebhookReport, spec: LoadSpec, storeUrl: st
         cpuMsPerEvent: drained > 0 ? ((cpuAtEnd - cpuAtLastWrite) * 1000) / drained : NaN,
         serverCores: (cpuAtEnd - cpuAtLastWrite) / ((last - lastWrite) / 1000),
       },
+      ...(drainEventsPerSecond !== undefined ? { drainEventsPerSecond, ratio: drainEventsPerSecond / bare.eventsPerSecond } : {}),
+      bare,
       ...(stats.count < events ? { incomplete: `${stats.count} of ${events} delivered; no delivery for ${STALL_MS / 1000} s, queue: ${formatDepth(await queueDepth(server.origin))}` } : {}),
       load1,
     }
@@ -266,7 +285,9 @@ async function benchDelivery(report: WebhookReport, spec: LoadSpec, storeUrl: st
         ` in ${firstToLastSeconds.toFixed(2)} s first to last: ${Math.round(delivery.eventsPerSecond).toLocaleString('en-US')} events/s;` +
         ` first write -> first delivery ${delivery.firstWriteToFirstDeliveryMs.toFixed(0)} ms, last write -> last delivery ${(delivery.lastWriteToLastDeliveryMs / 1000).toFixed(2)} s;` +
         ` server ${delivery.cpuMsPerEvent.toFixed(3)} cpu-ms/event, ${delivery.serverCores.toFixed(2)} cores;` +
-        ` after the last write ${drained.toLocaleString('en-US')} delivered at ${delivery.afterLastWrite.cpuMsPerEvent.toFixed(3)} cpu-ms each, ${delivery.afterLastWrite.serverCores.toFixed(2)} cores  (load avg ${load1.toFixed(1)})`,
+        ` after the last write ${drained.toLocaleString('en-US')} delivered at ${delivery.afterLastWrite.cpuMsPerEvent.toFixed(3)} cpu-ms each, ${delivery.afterLastWrite.serverCores.toFixed(2)} cores` +
+        `${drainEventsPerSecond !== undefined ? `: ${Math.round(drainEventsPerSecond).toLocaleString('en-US')} events/s` : ''};` +
+        ` bare client ${Math.round(bare.eventsPerSecond).toLocaleString('en-US')} requests/s${delivery.ratio !== undefined ? ` (${delivery.ratio.toFixed(2)} x)` : ''}  (load avg ${load1.toFixed(1)})`,
     )
     if (delivery.incomplete) print(`    INCOMPLETE: ${delivery.incomplete}`)
   } finally {
@@ -274,6 +295,58 @@ async function benchDelivery(report: WebhookReport, spec: LoadSpec, storeUrl: st
     // a failure here would hide the one that brought the run here
     await deleteHook(storeUrl, store.token, hook).catch((error: Error) => print(`  (the hook could not be deleted: ${error.message})`))
   }
+}
+
+/** A delivery as the worker sends it: an envelope of a created customer and its Standard Webhooks headers. */
+function sampleDelivery(storeHash: string): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify({
+    scope: 'store/customer/created',
+    store_id: '1',
+    data: { type: 'customer', id: 123456 },
+    hash: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
+    created_at: Math.floor(Date.now() / 1000),
+    producer: `stores/${storeHash}`,
+  })
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Clientele-Webhooks',
+      'webhook-id': 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3-1',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+      'content-length': String(Buffer.byteLength(body)),
+    },
+  }
+}
+
+/** POSTs `count` copies of the sample to the receiver over PER_ORIGIN keep-alive connections; the rate by the receiver's clock. */
+async function bareClient(receiver: RunningServer, sample: { body: string; headers: Record<string, string> }, count: number): Promise<{ requests: number; eventsPerSecond: number }> {
+  await receiverStats(receiver, true)
+  const agent = new Agent({ keepAlive: true, maxSockets: PER_ORIGIN })
+  const url = `${receiver.origin}/hook`
+  let next = 0
+  try {
+    await Promise.all(
+      Array.from({ length: PER_ORIGIN }, async () => {
+        while (next < count) {
+          next += 1
+          await new Promise<void>((resolve, reject) => {
+            const req = request(url, { method: 'POST', agent, headers: sample.headers }, (res) => {
+              res.resume()
+              res.once('end', resolve)
+            })
+            req.once('error', reject)
+            req.end(sample.body)
+          })
+        }
+      }),
+    )
+  } finally {
+    agent.destroy()
+  }
+  const stats = await receiverStats(receiver)
+  return { requests: stats.count, eventsPerSecond: stats.count / (((stats.last ?? NaN) - (stats.first ?? NaN)) / 1000) }
 }
 
 /** The webhook measurements BENCH_SCENARIOS asks for (all by default), on the scenarios' server. */

@@ -287,6 +287,41 @@ for (const backend of BACKENDS) {
       expect(mostOpen).toBe(4)
     })
 
+    it('keeps connections to a receiver open: many deliveries over at most WEBHOOK_MAX_PER_ORIGIN sockets', async () => {
+      const store = await t.newStore()
+      const sockets = new Set<unknown>()
+      const r = await receiver((req, res) => {
+        sockets.add(req.socket)
+        res.writeHead(200).end()
+      })
+      const hookId = await hook(store, r.url)
+      await createCustomers(store, 30)
+      await waitFor(async () => (await deliveriesOf(hookId)).filter((d) => d.status === 'delivered').length === 30)
+      expect(r.received).toHaveLength(30)
+      expect(sockets.size).toBeGreaterThanOrEqual(1)
+      expect(sockets.size).toBeLessThanOrEqual(4)
+    })
+
+    it('sends again on a fresh socket when a kept one turns out closed, with no failed attempt', async () => {
+      const store = await t.newStore()
+      const served = new WeakMap<object, number>()
+      // answers a connection's first request, and resets it at any later one (an idle timeout crossing the reuse)
+      const r = await receiver((req, res) => {
+        const n = (served.get(req.socket) ?? 0) + 1
+        served.set(req.socket, n)
+        if (n === 1) res.writeHead(200).end()
+        else req.socket.destroy()
+      })
+      const hookId = await hook(store, r.url)
+      await createCustomers(store, 1)
+      await waitFor(async () => (await deliveriesOf(hookId))[0]?.status === 'delivered')
+      await createCustomers(store, 1)
+      await waitFor(async () => (await deliveriesOf(hookId)).filter((d) => d.status === 'delivered').length === 2)
+      expect((await deliveriesOf(hookId)).map((d) => [d.attempts, d.last_status, d.last_error])).toEqual([[1, 200, null], [1, 200, null]])
+      // the second event: once on the kept socket (reset), once on a fresh one
+      expect(r.received).toHaveLength(3)
+    })
+
     it('reads at most a small part of an endless response body, then closes the socket', async () => {
       const store = await t.newStore()
       let written = 0
@@ -431,6 +466,51 @@ for (const backend of BACKENDS) {
       expect((await deliveriesOf(hookId)).map((d) => d.event_id)).toEqual([recent!.id])
       await worker.stop()
       worker = startDeliveryWorker(db, { ...WORKER, registry: t.app.metricsRegistry })
+    })
+
+    it('caps the outbox: beyond the newest WEBHOOK_MAX_EVENTS events, sent ones go with their finished deliveries; undispatched ones stay and are sent', async () => {
+      const store = await t.newStore()
+      const r = await receiver()
+      const hookId = await hook(store, r.url)
+      const sent = await createCustomers(store, 5)
+      await waitFor(async () => (await deliveriesOf(hookId)).filter((d) => d.status === 'delivered').length === 5)
+      await worker.stop()
+      // written while no worker runs: undispatched, and older than the newest one the cap keeps
+      const waiting = await createCustomers(store, 3)
+      worker = startDeliveryWorker(db, { ...WORKER, registry: t.app.metricsRegistry, maxEvents: 1 })
+      await waitFor(async () => (await deliveriesOf(hookId)).filter((d) => d.status === 'delivered').length === 3)
+      const storeId = await storeIdOf(db, store.hash)
+      const kept = await db.selectFrom('webhook_events').select('id').where('store_id', '=', storeId).orderBy('id').execute()
+      expect(kept.map((e) => e.id)).toEqual(waiting.map((e) => e.id))
+      expect((await deliveriesOf(hookId)).map((d) => [d.event_id, d.status])).toEqual(waiting.map((e) => [e.id, 'delivered']))
+      expect(r.received.map((x) => JSON.parse(x.body).hash as string).sort()).toEqual([...sent, ...waiting].map((e) => e.hash).sort())
+      await worker.stop()
+      worker = startDeliveryWorker(db, { ...WORKER, registry: t.app.metricsRegistry })
+    })
+
+    it('deactivates a hook with WEBHOOK_MAX_RETRYING_PER_HOOK deliveries waiting for a retry; it gets no delivery for later events', async () => {
+      await worker.stop()
+      worker = startDeliveryWorker(db, { ...WORKER, registry: t.app.metricsRegistry, retrySchedule: [60], maxRetryingPerHook: 3 })
+      try {
+        const store = await t.newStore()
+        const r = await receiver((_req, res) => res.writeHead(500).end())
+        const hookId = await hook(store, r.url)
+        await createCustomers(store, 3)
+        await waitFor(async () => (await deliveriesOf(hookId)).filter((d) => d.status === 'pending' && d.attempts === 1).length === 3)
+        expect(await hookStatus(hookId)).toBe('active')
+        await createCustomers(store, 1)
+        await waitFor(async () => (await hookStatus(hookId)) === 'deactivated')
+        const shown = await store.request('GET', `/hooks/${hookId}`)
+        expect(shown.status).toBe(200)
+        expect(shown.body).toMatchObject({ data: { id: hookId, is_active: false } })
+        await sleep(200)
+        // the three wait for their retry (sent if the hook is made active again); the fourth event has none
+        expect((await deliveriesOf(hookId)).map((d) => [d.status, d.attempts])).toEqual([['pending', 1], ['pending', 1], ['pending', 1]])
+        expect(r.received).toHaveLength(3)
+      } finally {
+        await worker.stop()
+        worker = startDeliveryWorker(db, { ...WORKER, registry: t.app.metricsRegistry })
+      }
     })
 
     it('counts deliveries and shows the queue in /metrics', async () => {

@@ -50,6 +50,10 @@ export interface WebhookDeliveryConfig {
   maxPerOrigin: number
   maxResponseBytes: number
   retentionMs: number
+  /** WEBHOOK_MAX_EVENTS: sent events kept at most (the outbox's size cap) */
+  maxEvents: number
+  /** WEBHOOK_MAX_RETRYING_PER_HOOK: a hook with this many deliveries waiting for a retry is deactivated */
+  maxRetryingPerHook: number
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -148,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerOrigin: positive(env, 'WEBHOOK_MAX_PER_ORIGIN', 4),
       maxResponseBytes: integer(env, 'WEBHOOK_MAX_RESPONSE_BYTES', 64 * 1024),
       retentionMs: positive(env, 'WEBHOOK_RETENTION_HOURS', 7 * 24) * 3600 * 1000,
+      maxEvents: positive(env, 'WEBHOOK_MAX_EVENTS', 1_000_000),
+      maxRetryingPerHook: positive(env, 'WEBHOOK_MAX_RETRYING_PER_HOOK', 10_000),
     },
   }
   if (env.CLIENTELE_DEV_TOKEN) config.devToken = env.CLIENTELE_DEV_TOKEN

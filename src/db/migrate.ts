@@ -9,6 +9,7 @@ import * as rateLimitPlans from './migrations/2026_12_03_0008_rate_limit_plans.j
 import * as lowercaseKeysAsText from './migrations/2026_12_03_0009_lowercase_keys_as_text.js'
 import * as webhooks from './migrations/2026_12_03_0010_webhooks.js'
 import * as webhookBlocks from './migrations/2026_12_03_0011_webhook_blocks.js'
+import * as webhookRetryingIndex from './migrations/2026_12_03_0012_webhook_retrying_index.js'
 
 // Migrations are listed here, in order, rather than read from a folder at run time: the list is
 // checked by the compiler and works the same from source and from any bundle.
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_03_0009_lowercase_keys_as_text': lowercaseKeysAsText,
   '2026_12_03_0010_webhooks': webhooks,
   '2026_12_03_0011_webhook_blocks': webhookBlocks,
+  '2026_12_03_0012_webhook_retrying_index': webhookRetryingIndex,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { DeleteQueryBuilder, DeleteResult, Kysely, Transaction } from 'kysely'
 import { isPostgres } from '../db/dialect.js'
 import type { Database } from '../db/schema.js'
 
@@ -30,6 +30,7 @@ export async function dispatchEvents(
   limit: number,
   nowMs: number,
   matches: (event: UndispatchedEvent, hook: HookCandidate) => boolean,
+  maxRetrying: number,
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const events = await trx
@@ -42,12 +43,14 @@ export async function dispatchEvents(
       .execute()
     if (events.length === 0) return 0
     const storeIds = [...new Set(events.map((e) => e.store_id))]
-    const hooks = await trx
+    const active = await trx
       .selectFrom('webhooks')
       .select(['id', 'store_id', 'scope', 'created_at'])
       .where('store_id', 'in', storeIds)
       .where('status', '=', 'active')
       .execute()
+    const capped = await deactivateHooksAtRetryCap(trx, active.map((h) => h.id), maxRetrying, nowMs)
+    const hooks = active.filter((hook) => !capped.has(hook.id))
     const deliveries = events.flatMap((event) =>
       hooks
         .filter((hook) => hook.store_id === event.store_id && matches(event, hook))
@@ -72,6 +75,35 @@ export async function dispatchEvents(
     await trx.updateTable('webhook_events').set({ dispatched: 1 }).where('id', 'in', events.map((e) => e.id)).execute()
     return events.length
   })
+}
+
+/**
+ * The outstanding-attempts cap: a hook with `maxRetrying` deliveries waiting for a retry (its
+ * receiver failing them all) is deactivated, as after a last failed retry, and gets no delivery
+ * for the events after that; what it has pending waits, and is sent if it is made active again.
+ * Returns the hooks it deactivated.
+ */
+async function deactivateHooksAtRetryCap(trx: Transaction<Database>, hookIds: readonly number[], maxRetrying: number, nowMs: number): Promise<Set<number>> {
+  if (hookIds.length === 0) return new Set()
+  const rows = await trx
+    .selectFrom('webhook_deliveries')
+    .select(({ fn }) => ['hook_id', fn.countAll<number>().as('retrying')])
+    .where('hook_id', 'in', hookIds)
+    .where('status', '=', 'pending')
+    .where('attempts', '>', 0)
+    .groupBy('hook_id')
+    .having(({ fn }) => fn.countAll(), '>=', maxRetrying)
+    .execute()
+  const capped = new Set(rows.map((r) => r.hook_id))
+  if (capped.size > 0) {
+    await trx
+      .updateTable('webhooks')
+      .set({ status: 'deactivated', updated_at: Math.floor(nowMs / 1000) })
+      .where('id', 'in', [...capped])
+      .where('status', '=', 'active')
+      .execute()
+  }
+  return capped
 }
 
 /** A claimed delivery with everything its attempt needs. */
@@ -167,57 +199,46 @@ export interface AttemptOutcome {
   latencyMs: number
 }
 
-/** Records a successful attempt, if the claim is still this worker's. */
-export async function markDelivered(db: Kysely<Database>, delivery: ClaimedDelivery, outcome: AttemptOutcome, nowMs: number): Promise<void> {
-  await db
-    .updateTable('webhook_deliveries')
-    .set({
-      status: 'delivered',
-      attempts: delivery.attempts + 1,
-      last_status: outcome.status,
-      last_error: null,
-      last_latency_ms: outcome.latencyMs,
-      delivered_at: nowMs,
-      lease_until: 0,
-    })
-    .where('id', '=', delivery.id)
-    .where('lease_until', '=', delivery.lease_until)
-    .execute()
+/** An attempt's end, to record: `retryAt` is when a failed one is due again, null when it has no retry left. */
+export interface FinishedAttempt {
+  delivery: ClaimedDelivery
+  outcome: AttemptOutcome
+  retryAt: number | null
+  finishedAt: number
 }
 
 /**
- * Records a failed attempt: due again at `retryAt`, or, with no retry left (`retryAt` null),
- * failed for good and its hook deactivated, in one transaction.
+ * Records attempts' outcomes, each only if its claim is still this worker's, in one transaction
+ * (one commit for many attempts: a commit per attempt was a quarter of the worker's CPU). A
+ * failure with no retry left fails its delivery for good and deactivates its hook.
  */
-export async function markFailed(
-  db: Kysely<Database>,
-  delivery: ClaimedDelivery,
-  outcome: AttemptOutcome,
-  retryAt: number | null,
-  nowMs: number,
-): Promise<void> {
+export async function recordOutcomes(db: Kysely<Database>, finished: readonly FinishedAttempt[]): Promise<void> {
+  if (finished.length === 0) return
   await db.transaction().execute(async (trx: Transaction<Database>) => {
-    const result = await trx
-      .updateTable('webhook_deliveries')
-      .set({
-        status: retryAt === null ? 'failed' : 'pending',
-        attempts: delivery.attempts + 1,
-        last_status: outcome.status,
-        last_error: outcome.error,
-        last_latency_ms: outcome.latencyMs,
-        next_attempt_at: retryAt ?? nowMs,
-        lease_until: 0,
-      })
-      .where('id', '=', delivery.id)
-      .where('lease_until', '=', delivery.lease_until)
-      .executeTakeFirst()
-    if (retryAt !== null || Number(result.numUpdatedRows) === 0) return
-    await trx
-      .updateTable('webhooks')
-      .set({ status: 'deactivated', updated_at: Math.floor(nowMs / 1000) })
-      .where('id', '=', delivery.hook_id)
-      .where('status', '=', 'active')
-      .execute()
+    for (const { delivery, outcome, retryAt, finishedAt } of finished) {
+      const delivered = outcome.error === null
+      const result = await trx
+        .updateTable('webhook_deliveries')
+        .set({
+          status: delivered ? 'delivered' : retryAt === null ? 'failed' : 'pending',
+          attempts: delivery.attempts + 1,
+          last_status: outcome.status,
+          last_error: outcome.error,
+          last_latency_ms: outcome.latencyMs,
+          ...(delivered ? { delivered_at: finishedAt } : { next_attempt_at: retryAt ?? finishedAt }),
+          lease_until: 0,
+        })
+        .where('id', '=', delivery.id)
+        .where('lease_until', '=', delivery.lease_until)
+        .executeTakeFirst()
+      if (delivered || retryAt !== null || Number(result.numUpdatedRows) === 0) continue
+      await trx
+        .updateTable('webhooks')
+        .set({ status: 'deactivated', updated_at: Math.floor(finishedAt / 1000) })
+        .where('id', '=', delivery.hook_id)
+        .where('status', '=', 'active')
+        .execute()
+    }
   })
 }
 
@@ -225,7 +246,7 @@ export async function markFailed(
  * Deletes what is older than `cutoffMs`: finished deliveries, pending ones of hooks that are not
  * active (nothing will send them), then dispatched events left with no delivery.
  */
-export async function prune(db: Kysely<Database>, cutoffMs: number): Promise<void> {
+export async function pruneOlderThan(db: Kysely<Database>, cutoffMs: number): Promise<void> {
   await db.deleteFrom('webhook_deliveries').where('status', 'in', ['delivered', 'failed']).where('created_at', '<', cutoffMs).execute()
   await db
     .deleteFrom('webhook_deliveries')
@@ -233,10 +254,28 @@ export async function prune(db: Kysely<Database>, cutoffMs: number): Promise<voi
     .where('created_at', '<', cutoffMs)
     .where('hook_id', 'not in', (eb) => eb.selectFrom('webhooks').select('id').where('status', '=', 'active'))
     .execute()
-  await db
-    .deleteFrom('webhook_events')
+  await deleteSentEvents(db, (q) => q.where('created_at', '<', Math.floor(cutoffMs / 1000)))
+}
+
+/**
+ * The outbox's size cap: of the events before the newest `maxEvents` ids, deletes the finished
+ * deliveries and then the dispatched events left with none, so at most `maxEvents` sent events
+ * are kept. An undispatched event or a pending delivery is never deleted: the cap bounds what is
+ * kept once sent, not what is still to send. Ranges of ids only (no count), so it is cheap to run
+ * often.
+ */
+export async function capHistory(db: Kysely<Database>, maxEvents: number): Promise<void> {
+  const newest = await db.selectFrom('webhook_events').select(({ fn }) => fn.max('id').as('id')).executeTakeFirst()
+  const edge = Number(newest?.id ?? 0) - maxEvents
+  if (edge <= 0) return
+  await db.deleteFrom('webhook_deliveries').where('status', 'in', ['delivered', 'failed']).where('event_id', '<=', edge).execute()
+  await deleteSentEvents(db, (q) => q.where('id', '<=', edge))
+}
+
+/** Deletes the dispatched events `narrow` picks that no delivery refers to any more. */
+async function deleteSentEvents(db: Kysely<Database>, narrow: (q: DeleteQueryBuilder<Database, 'webhook_events', DeleteResult>) => DeleteQueryBuilder<Database, 'webhook_events', DeleteResult>): Promise<void> {
+  await narrow(db.deleteFrom('webhook_events'))
     .where('dispatched', '=', 1)
-    .where('created_at', '<', Math.floor(cutoffMs / 1000))
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'webhook_events.id'))),
     )

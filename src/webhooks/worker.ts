@@ -8,13 +8,14 @@ import { envelopeOf } from '../db/outbox.js'
 import type { Database } from '../db/schema.js'
 import { BIGCOMMERCE_DENYLIST, Denylist, type DenylistRule } from './denylist.js'
 import { checkDestination, type DestinationPolicy } from './destination-check.js'
+import { AgentPool } from './agents.js'
+import { OutcomeWriter } from './outcomes.js'
 import {
+  capHistory,
   claimDeliveries,
   dispatchEvents,
-  markDelivered,
-  markFailed,
   postpone,
-  prune,
+  pruneOlderThan,
   queueStats,
   releaseClaim,
   type AttemptOutcome,
@@ -26,6 +27,10 @@ import { send } from './send.js'
 // and never in a request's path, it turns outbox events into deliveries (dispatch) and sends the
 // due ones (deliver). Attempts run concurrently up to `maxInFlight`, at most `maxPerOrigin` per
 // destination origin: a slow receiver fills its own slots and leaves the others' free.
+// Work is claimed ahead: up to PREFETCH x maxPerOrigin deliveries per origin are leased at once,
+// and one starts from that queue as soon as an attempt ends, with no query; a claim refills the
+// queue when it runs low, and outcomes are written a batch at a time (outcomes.ts). At a busy
+// receiver a claim and a commit serve many attempts, not one each.
 
 export interface DeliveryWorkerOptions {
   /** how often to look for work, ms (default 200) */
@@ -44,8 +49,12 @@ export interface DeliveryWorkerOptions {
   maxResponseBytes?: number
   /** finished deliveries and dispatched events older than this are deleted, ms (default 7 days) */
   retentionMs?: number
-  /** how often to prune, ms (default 1 hour) */
+  /** how often to prune by age, ms (default 1 hour) */
   pruneEveryMs?: number
+  /** sent events kept at most (the outbox's size cap, checked every minute; default 1,000,000): older ones go with their finished deliveries */
+  maxEvents?: number
+  /** deliveries of one hook waiting for a retry at most (default 10,000): at that many, the hook is deactivated */
+  maxRetryingPerHook?: number
   /** `public`: destinations resolving to a private, loopback or otherwise refused address are not sent to */
   destinations?: DestinationPolicy
   /** the app's metrics registry (app.metricsRegistry): the worker's metrics are added to it */
@@ -73,7 +82,19 @@ const DEFAULTS = {
   maxResponseBytes: 64 * 1024,
   retentionMs: 7 * 24 * 3600 * 1000,
   pruneEveryMs: 3600 * 1000,
+  maxEvents: 1_000_000,
+  maxRetryingPerHook: 10_000,
 }
+
+/** Deliveries claimed ahead per origin, as a multiple of maxPerOrigin. */
+const PREFETCH = 4
+/**
+ * A delivery claimed ahead is started within this long of its claim, or given back: with its
+ * attempt's deadline after that, it stays well inside its lease (timeoutMs + 30 s).
+ */
+const MAX_QUEUED_MS = 5_000
+/** How often the outbox's size cap is applied. */
+const CAP_EVERY_MS = 60_000
 
 /** The longest wait between polls after failed ones (database errors). */
 const MAX_BACKOFF_MS = 30_000
@@ -88,15 +109,24 @@ export function signingKeyOf(clientSecret: string): string {
   return Buffer.from(clientSecret, 'utf8').toString('base64')
 }
 
+interface Queued {
+  delivery: ClaimedDelivery
+  claimedAt: number
+}
+
 export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorkerOptions = {}): DeliveryWorker {
   const settings = { ...DEFAULTS, ...definedOnly(options) }
   const schedule = options.retrySchedule ?? BIGCOMMERCE_RETRY_SCHEDULE
   const now = options.now ?? Date.now
-  // Longer than any attempt, so a claim never lapses while its attempt still runs.
+  // Longer than any attempt and its wait in the queue, so a claim never lapses while it is ours.
   const leaseMs = settings.timeoutMs + 30_000
   const metrics: WebhookMetrics | undefined = options.registry ? webhookMetrics(options.registry, () => queueStats(db)) : undefined
   const onError = options.onError ?? (() => {})
   const denylist = new Denylist(db, options.denylist ?? BIGCOMMERCE_DENYLIST)
+  const outcomes = new OutcomeWriter(db, onError)
+  const agents = new AgentPool(settings.maxPerOrigin)
+  const perOriginClaimed = settings.maxPerOrigin * PREFETCH
+  const maxClaimed = Math.max(settings.maxInFlight * 2, perOriginClaimed)
 
   let stopping = false
   let timer: NodeJS.Timeout | undefined
@@ -104,11 +134,21 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
   let again = false
   let failures = 0
   let lastPrune = 0
+  let lastCap = 0
   let lastBlockRead = -Infinity
+  let lastSkippingClaim = -Infinity
   const inFlight = new Map<number, { delivery: ClaimedDelivery; abort: AbortController; done: Promise<void> }>()
+  /** origin -> attempts in flight */
   const perOrigin = new Map<string, number>()
+  /** origin -> deliveries claimed and not started, oldest claim first */
+  const queued = new Map<string, Queued[]>()
+  let queuedCount = 0
+  /** claims that waited too long in the queue: given back by the next round */
+  let stale: ClaimedDelivery[] = []
   /** hook id -> destination origin, learnt from claims: hooks of a full origin are left out of the next claim */
   const originOfHook = new Map<number, string>()
+
+  const claimedFor = (origin: string) => (perOrigin.get(origin) ?? 0) + (queued.get(origin)?.length ?? 0)
 
   const pollIn = (delay: number) => {
     if (stopping) return
@@ -147,47 +187,91 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
     const at = now()
     if (at - lastPrune >= settings.pruneEveryMs) {
       lastPrune = at
-      await prune(db, at - settings.retentionMs)
+      await pruneOlderThan(db, at - settings.retentionMs)
     }
+    if (at - lastCap >= CAP_EVERY_MS) {
+      lastCap = at
+      await capHistory(db, settings.maxEvents)
+    }
+    for (const delivery of stale.splice(0)) await releaseClaim(db, delivery)
     // A bounded number of batches per round, so a burst of events cannot hold the worker.
     for (let i = 0; i < 10 && !stopping; i += 1) {
-      const taken = await dispatchEvents(db, settings.batchSize, now(), (event, hook) => hook.created_at <= event.created_at && scopeMatches(hook.scope, event.scope))
+      const taken = await dispatchEvents(
+        db,
+        settings.batchSize,
+        now(),
+        (event, hook) => hook.created_at <= event.created_at && scopeMatches(hook.scope, event.scope),
+        settings.maxRetryingPerHook,
+      )
       if (taken < settings.batchSize) break
     }
-    if (settings.maxInFlight - inFlight.size <= 0 || stopping) return
-    // Other nodes' blocks, read at most once per poll interval: a round runs after every attempt,
+    if (stopping) return
+    // Other nodes' blocks, read at most once per poll interval: a round runs after many attempts,
     // and a block this node makes is known at once without a read.
     if (now() - lastBlockRead >= settings.pollMs) {
       lastBlockRead = now()
       await denylist.refresh(lastBlockRead)
     }
-    // Small claims, until the slots are full or nothing more is due: at most what the busiest origin
-    // not yet full still admits (maxPerOrigin when none is busy). One claim of every free slot,
-    // when one origin's deliveries take them all, gives back all but the few its slots admit, one
-    // statement each, at every attempt's end.
+    await claim()
+    startQueued()
+  }
+
+  /**
+   * Claims until the queues are full or nothing more is due, each claim at most what the busiest
+   * origin not yet full still admits. Hooks of full origins are left out of the claim: one claim
+   * of every free place, when one origin's deliveries take them all, would give back all but the
+   * few its queue admits, one statement each.
+   */
+  async function claim(): Promise<void> {
     for (;;) {
-      const free = settings.maxInFlight - inFlight.size
-      if (free <= 0 || stopping) return
-      const busiest = Math.max(0, ...[...perOrigin.values()].filter((n) => n < settings.maxPerOrigin))
-      const limit = Math.min(free, settings.maxPerOrigin - busiest)
-      const full = new Set([...perOrigin].filter(([, n]) => n >= settings.maxPerOrigin).map(([origin]) => origin))
+      const room = maxClaimed - inFlight.size - queuedCount
+      if (room <= 0 || stopping) return
+      const origins = new Set([...perOrigin.keys(), ...queued.keys()])
+      const counts = [...origins].map((origin) => [origin, claimedFor(origin)] as const)
+      const busiest = Math.max(0, ...counts.map(([, n]) => n).filter((n) => n < perOriginClaimed))
+      const limit = Math.min(room, perOriginClaimed - busiest)
+      const full = new Set(counts.filter(([, n]) => n >= perOriginClaimed).map(([origin]) => origin))
       const skipHooks = [...originOfHook].filter(([, origin]) => full.has(origin)).map(([id]) => id)
-      const claimedAt = now()
-      const claimed = await claimDeliveries(db, limit, claimedAt, claimedAt + leaseMs, skipHooks)
-      let started = 0
+      const at = now()
+      // A claim that leaves hooks out cannot use the due index to stop early: with a long backlog
+      // for those hooks it reads all of it to find none other. At most one such claim per poll
+      // interval, so deliveries for other origins wait no longer than one.
+      if (skipHooks.length > 0) {
+        if (at - lastSkippingClaim < settings.pollMs) return
+        lastSkippingClaim = at
+      }
+      const claimed = await claimDeliveries(db, limit, at, at + leaseMs, skipHooks)
+      let kept = 0
       for (const delivery of claimed) {
         const origin = originOf(delivery.destination)
         originOfHook.set(delivery.hook_id, origin)
-        if (stopping || (perOrigin.get(origin) ?? 0) >= settings.maxPerOrigin) {
+        if (stopping || claimedFor(origin) >= perOriginClaimed) {
           await releaseClaim(db, delivery)
           continue
         }
-        start(delivery, origin)
-        started += 1
+        const queue = queued.get(origin) ?? []
+        queue.push({ delivery, claimedAt: at })
+        queued.set(origin, queue)
+        queuedCount += 1
+        kept += 1
       }
       // nothing more due, or all of it for origins found full: the next round tries again
-      if (claimed.length < limit || started === 0) return
+      if (claimed.length < limit || kept === 0) return
     }
+  }
+
+  /** Starts queued deliveries while their origins and the worker have free slots. */
+  function startQueued(): void {
+    for (const [origin, queue] of queued) {
+      while (queue.length > 0 && inFlight.size < settings.maxInFlight && (perOrigin.get(origin) ?? 0) < settings.maxPerOrigin && !stopping) {
+        const next = queue.shift()!
+        queuedCount -= 1
+        if (now() - next.claimedAt > MAX_QUEUED_MS) stale.push(next.delivery)
+        else start(next.delivery, origin)
+      }
+      if (queue.length === 0) queued.delete(origin)
+    }
+    if (stale.length > 0) pollIn(0)
   }
 
   function start(delivery: ClaimedDelivery, origin: string): void {
@@ -200,8 +284,10 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
         if (left === 0) perOrigin.delete(origin)
         else perOrigin.set(origin, left)
         inFlight.delete(delivery.id)
-        // A slot is free: more may be due now.
-        if (!stopping) pollIn(0)
+        if (stopping) return
+        startQueued()
+        // Its queue running low (or empty: nothing may be due), claim more.
+        if ((queued.get(origin)?.length ?? 0) < settings.maxPerOrigin) pollIn(0)
       })
     inFlight.set(delivery.id, { delivery, abort, done })
   }
@@ -233,6 +319,7 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
         timeoutMs: settings.timeoutMs,
         maxResponseBytes: settings.maxResponseBytes,
         signal,
+        agent: agents.agentFor(url, checked.address),
         ...(checked.address ? { address: checked.address } : {}),
       })
       if (signal.aborted) return releaseClaim(db, delivery)
@@ -240,16 +327,11 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
       metrics?.latency.observe(outcome.latencyMs / 1000)
       await denylist.record(delivery.client_id, url.hostname, result.error === null ? undefined : result.error, now())
     }
-    const finished = now()
-    if (outcome.error === null) {
-      await markDelivered(db, delivery, outcome, finished)
-      metrics?.deliveries.inc({ scope: delivery.event.scope, outcome: 'delivered' })
-      return
-    }
-    const wait = schedule[delivery.attempts]
-    const retryAt = wait === undefined ? null : finished + Math.round(wait * 1000)
-    await markFailed(db, delivery, outcome, retryAt, finished)
-    metrics?.deliveries.inc({ scope: delivery.event.scope, outcome: retryAt === null ? 'failed' : 'retry' })
+    const finishedAt = now()
+    const wait = outcome.error === null ? undefined : schedule[delivery.attempts]
+    const retryAt = wait === undefined ? null : finishedAt + Math.round(wait * 1000)
+    outcomes.add({ delivery, outcome, retryAt, finishedAt })
+    metrics?.deliveries.inc({ scope: delivery.event.scope, outcome: outcome.error === null ? 'delivered' : retryAt === null ? 'failed' : 'retry' })
   }
 
   pollIn(0)
@@ -262,6 +344,12 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
       await ticking
       for (const { abort } of inFlight.values()) abort.abort()
       await Promise.all([...inFlight.values()].map((a) => a.done))
+      const unstarted = [...stale.splice(0), ...[...queued.values()].flat().map((q) => q.delivery)]
+      queued.clear()
+      queuedCount = 0
+      for (const delivery of unstarted) await releaseClaim(db, delivery).catch(onError)
+      await outcomes.flush()
+      agents.destroy()
     },
   }
 }
