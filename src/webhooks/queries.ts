@@ -1,4 +1,4 @@
-import type { DeleteQueryBuilder, DeleteResult, Kysely, Transaction } from 'kysely'
+import { sql, type DeleteQueryBuilder, type DeleteResult, type Kysely, type Transaction } from 'kysely'
 import { isPostgres } from '../db/dialect.js'
 import type { Database } from '../db/schema.js'
 
@@ -215,31 +215,77 @@ export interface FinishedAttempt {
 export async function recordOutcomes(db: Kysely<Database>, finished: readonly FinishedAttempt[]): Promise<void> {
   if (finished.length === 0) return
   await db.transaction().execute(async (trx: Transaction<Database>) => {
-    for (const { delivery, outcome, retryAt, finishedAt } of finished) {
-      const delivered = outcome.error === null
-      const result = await trx
-        .updateTable('webhook_deliveries')
-        .set({
-          status: delivered ? 'delivered' : retryAt === null ? 'failed' : 'pending',
-          attempts: delivery.attempts + 1,
-          last_status: outcome.status,
-          last_error: outcome.error,
-          last_latency_ms: outcome.latencyMs,
-          ...(delivered ? { delivered_at: finishedAt } : { next_attempt_at: retryAt ?? finishedAt }),
-          lease_until: 0,
-        })
-        .where('id', '=', delivery.id)
-        .where('lease_until', '=', delivery.lease_until)
-        .executeTakeFirst()
-      if (delivered || retryAt !== null || Number(result.numUpdatedRows) === 0) continue
-      await trx
-        .updateTable('webhooks')
-        .set({ status: 'deactivated', updated_at: Math.floor(finishedAt / 1000) })
-        .where('id', '=', delivery.hook_id)
-        .where('status', '=', 'active')
-        .execute()
-    }
+    const failedHooks = isPostgres(trx) ? await updateAllAtOnce(trx, finished) : await updateEach(trx, finished)
+    if (failedHooks.length === 0) return
+    await trx
+      .updateTable('webhooks')
+      .set({ status: 'deactivated', updated_at: Math.floor(finished[0]!.finishedAt / 1000) })
+      .where('id', 'in', [...new Set(failedHooks)])
+      .where('status', '=', 'active')
+      .execute()
   })
+}
+
+/** One outcome's new row values: a delivered one keeps its due time, a failed one its delivered_at (null). */
+function outcomeRow({ delivery, outcome, retryAt, finishedAt }: FinishedAttempt) {
+  const delivered = outcome.error === null
+  return {
+    id: delivery.id,
+    lease: delivery.lease_until,
+    status: delivered ? 'delivered' : retryAt === null ? 'failed' : 'pending',
+    attempts: delivery.attempts + 1,
+    lastStatus: outcome.status,
+    lastError: outcome.error,
+    latencyMs: outcome.latencyMs,
+    deliveredAt: delivered ? finishedAt : null,
+    nextAt: delivered ? null : (retryAt ?? finishedAt),
+  }
+}
+
+/** SQLite: an update per outcome (a few microseconds each, in the one commit). Returns the hooks of deliveries now failed. */
+async function updateEach(trx: Transaction<Database>, finished: readonly FinishedAttempt[]): Promise<number[]> {
+  const failedHooks: number[] = []
+  for (const attempt of finished) {
+    const row = outcomeRow(attempt)
+    const result = await trx
+      .updateTable('webhook_deliveries')
+      .set({
+        status: row.status,
+        attempts: row.attempts,
+        last_status: row.lastStatus,
+        last_error: row.lastError,
+        last_latency_ms: row.latencyMs,
+        ...(row.deliveredAt !== null ? { delivered_at: row.deliveredAt } : {}),
+        ...(row.nextAt !== null ? { next_attempt_at: row.nextAt } : {}),
+        lease_until: 0,
+      })
+      .where('id', '=', row.id)
+      .where('lease_until', '=', row.lease)
+      .executeTakeFirst()
+    if (row.status === 'failed' && Number(result.numUpdatedRows) > 0) failedHooks.push(attempt.delivery.hook_id)
+  }
+  return failedHooks
+}
+
+/**
+ * PostgreSQL: one `update ... from (values ...)` for the whole batch, one round trip however many
+ * outcomes (a round trip per row kept a batch open long enough that a crash lost dozens of
+ * recorded-to-be outcomes, each then sent again). Returns the hooks of deliveries now failed.
+ */
+async function updateAllAtOnce(trx: Transaction<Database>, finished: readonly FinishedAttempt[]): Promise<number[]> {
+  const values = finished.map((attempt) => {
+    const r = outcomeRow(attempt)
+    return sql`(${r.id}::integer, ${r.lease}::bigint, ${r.status}::varchar, ${r.attempts}::integer, ${r.lastStatus}::integer, ${r.lastError}::text, ${r.latencyMs}::integer, ${r.deliveredAt}::bigint, ${r.nextAt}::bigint)`
+  })
+  const result = await sql<{ hook_id: number; status: string }>`
+    update webhook_deliveries as d set
+      status = v.status, attempts = v.attempts, last_status = v.last_status, last_error = v.last_error,
+      last_latency_ms = v.latency_ms, delivered_at = coalesce(v.delivered_at, d.delivered_at),
+      next_attempt_at = coalesce(v.next_at, d.next_attempt_at), lease_until = 0
+    from (values ${sql.join(values)}) as v(id, lease, status, attempts, last_status, last_error, latency_ms, delivered_at, next_at)
+    where d.id = v.id and d.lease_until = v.lease
+    returning d.hook_id, d.status`.execute(trx)
+  return result.rows.filter((row) => row.status === 'failed').map((row) => row.hook_id)
 }
 
 /**
