@@ -153,10 +153,10 @@ async function createHook(storeUrl: string, token: string, receiver: RunningServ
 
 const deleteHook = (storeUrl: string, token: string, id: number) => api(storeUrl, token, 'DELETE', `/hooks/${id}`)
 
-/** One POST over `agent`; resolves with its status. */
-function post(spec: LoadSpec, agent: Agent, body: string): Promise<number> {
+/** One POST over `agent`; resolves with its status once the answer is read. */
+function post(url: string, headers: Record<string, string>, agent: Agent, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(spec.url, { method: 'POST', agent, headers: { ...spec.headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.resume()
       res.once('end', () => resolve(res.statusCode ?? 0))
     })
@@ -229,7 +229,7 @@ async function benchDelivery(report: WebhookReport, spec: LoadSpec, storeUrl: st
       Array.from({ length: connections }, async () => {
         while (next < posts) {
           next += 1
-          if ((await post(spec, agent, nextBody(spec.body!))) !== 200) failed += 1
+          if ((await post(spec.url, spec.headers, agent, nextBody(spec.body!))) !== 200) failed += 1
         }
       }),
     )
@@ -315,7 +315,6 @@ function sampleDelivery(storeHash: string): { body: string; headers: Record<stri
       'webhook-id': 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3-1',
       'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
       'webhook-signature': 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
-      'content-length': String(Buffer.byteLength(body)),
     },
   }
 }
@@ -331,14 +330,8 @@ async function bareClient(receiver: RunningServer, sample: { body: string; heade
       Array.from({ length: PER_ORIGIN }, async () => {
         while (next < count) {
           next += 1
-          await new Promise<void>((resolve, reject) => {
-            const req = request(url, { method: 'POST', agent, headers: sample.headers }, (res) => {
-              res.resume()
-              res.once('end', resolve)
-            })
-            req.once('error', reject)
-            req.end(sample.body)
-          })
+          const status = await post(url, sample.headers, agent, sample.body)
+          if (status !== 200) throw new Error(`the receiver answered the bare client ${status}`)
         }
       }),
     )

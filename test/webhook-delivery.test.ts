@@ -483,6 +483,11 @@ for (const backend of BACKENDS) {
       const kept = await db.selectFrom('webhook_events').select('id').where('store_id', '=', storeId).orderBy('id').execute()
       expect(kept.map((e) => e.id)).toEqual(waiting.map((e) => e.id))
       expect((await deliveriesOf(hookId)).map((d) => [d.event_id, d.status])).toEqual(waiting.map((e) => [e.id, 'delivered']))
+      // the admin API's history shows the same: the three kept, nothing of the five before
+      const listed = await admin(t, 'GET', `/stores/${store.hash}/webhook-deliveries`)
+      expect(listed.status).toBe(200)
+      const history = (listed.body.data as { event: { id: number }; status: string }[]).map((d) => [d.event.id, d.status])
+      expect(history.sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(waiting.map((e) => [e.id, 'delivered']))
       expect(r.received.map((x) => JSON.parse(x.body).hash as string).sort()).toEqual([...sent, ...waiting].map((e) => e.hash).sort())
       await worker.stop()
       worker = startDeliveryWorker(db, { ...WORKER, registry: t.app.metricsRegistry })

@@ -87,7 +87,7 @@ async function deactivateHooksAtRetryCap(trx: Transaction<Database>, hookIds: re
   if (hookIds.length === 0) return new Set()
   const rows = await trx
     .selectFrom('webhook_deliveries')
-    .select(({ fn }) => ['hook_id', fn.countAll<number>().as('retrying')])
+    .select('hook_id')
     .where('hook_id', 'in', hookIds)
     .where('status', '=', 'pending')
     .where('attempts', '>', 0)
@@ -95,15 +95,19 @@ async function deactivateHooksAtRetryCap(trx: Transaction<Database>, hookIds: re
     .having(({ fn }) => fn.countAll(), '>=', maxRetrying)
     .execute()
   const capped = new Set(rows.map((r) => r.hook_id))
-  if (capped.size > 0) {
-    await trx
-      .updateTable('webhooks')
-      .set({ status: 'deactivated', updated_at: Math.floor(nowMs / 1000) })
-      .where('id', 'in', [...capped])
-      .where('status', '=', 'active')
-      .execute()
-  }
+  await deactivateHooks(trx, [...capped], nowMs)
   return capped
+}
+
+/** Sets active hooks `deactivated` (is_active: false), as after a last failed retry. */
+async function deactivateHooks(trx: Transaction<Database>, hookIds: readonly number[], nowMs: number): Promise<void> {
+  if (hookIds.length === 0) return
+  await trx
+    .updateTable('webhooks')
+    .set({ status: 'deactivated', updated_at: Math.floor(nowMs / 1000) })
+    .where('id', 'in', hookIds)
+    .where('status', '=', 'active')
+    .execute()
 }
 
 /** A claimed delivery with everything its attempt needs. */
@@ -216,13 +220,7 @@ export async function recordOutcomes(db: Kysely<Database>, finished: readonly Fi
   if (finished.length === 0) return
   await db.transaction().execute(async (trx: Transaction<Database>) => {
     const failedHooks = isPostgres(trx) ? await updateAllAtOnce(trx, finished) : await updateEach(trx, finished)
-    if (failedHooks.length === 0) return
-    await trx
-      .updateTable('webhooks')
-      .set({ status: 'deactivated', updated_at: Math.floor(finished[0]!.finishedAt / 1000) })
-      .where('id', 'in', [...new Set(failedHooks)])
-      .where('status', '=', 'active')
-      .execute()
+    await deactivateHooks(trx, [...new Set(failedHooks)], finished[0]!.finishedAt)
   })
 }
 

@@ -142,7 +142,6 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
   const perOrigin = new Map<string, number>()
   /** origin -> deliveries claimed and not started, oldest claim first */
   const queued = new Map<string, Queued[]>()
-  let queuedCount = 0
   /** claims that waited too long in the queue: given back by the next round */
   let stale: ClaimedDelivery[] = []
   /** hook id -> destination origin, learnt from claims: hooks of a full origin are left out of the next claim */
@@ -224,7 +223,7 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
    */
   async function claim(): Promise<void> {
     for (;;) {
-      const room = maxClaimed - inFlight.size - queuedCount
+      const room = maxClaimed - inFlight.size - [...queued.values()].reduce((n, queue) => n + queue.length, 0)
       if (room <= 0 || stopping) return
       const origins = new Set([...perOrigin.keys(), ...queued.keys()])
       const counts = [...origins].map((origin) => [origin, claimedFor(origin)] as const)
@@ -252,7 +251,6 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
         const queue = queued.get(origin) ?? []
         queue.push({ delivery, claimedAt: at })
         queued.set(origin, queue)
-        queuedCount += 1
         kept += 1
       }
       // nothing more due, or all of it for origins found full: the next round tries again
@@ -265,7 +263,6 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
     for (const [origin, queue] of queued) {
       while (queue.length > 0 && inFlight.size < settings.maxInFlight && (perOrigin.get(origin) ?? 0) < settings.maxPerOrigin && !stopping) {
         const next = queue.shift()!
-        queuedCount -= 1
         if (now() - next.claimedAt > MAX_QUEUED_MS) stale.push(next.delivery)
         else start(next.delivery, origin)
       }
@@ -346,7 +343,6 @@ export function startDeliveryWorker(db: Kysely<Database>, options: DeliveryWorke
       await Promise.all([...inFlight.values()].map((a) => a.done))
       const unstarted = [...stale.splice(0), ...[...queued.values()].flat().map((q) => q.delivery)]
       queued.clear()
-      queuedCount = 0
       for (const delivery of unstarted) await releaseClaim(db, delivery).catch(onError)
       await outcomes.flush()
       agents.destroy()
