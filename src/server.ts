@@ -3,6 +3,7 @@ import type { Config } from './core/config.js'
 import { RedisCounterStore } from './core/redis-counter-store.js'
 import { ensureReachable, openDatabase } from './db/connect.js'
 import { migrateToLatest, migrationsCurrent } from './db/migrate.js'
+import { keepStatisticsFresh } from './db/statistics.js'
 import { StoreAdminError } from './stores/lookup.js'
 import { countStores, createDevStore, findTokenOwner, type CreatedAccount } from './stores/service.js'
 import { startDeliveryWorker, type DeliveryWorker } from './webhooks/worker.js'
@@ -46,9 +47,10 @@ export async function serve(config: Config, print: Print = (line) => process.std
   })
   if (counters) app.addHook('onClose', () => counters.close())
   let worker: DeliveryWorker | undefined
+  const statistics = handle.dialect === 'postgres' ? keepStatisticsFresh(db, (error) => app.log.error({ err: error }, 'table statistics')) : undefined
   // preClose runs before the database plugin's onClose: the worker gives its claims back first.
   app.addHook('preClose', async () => {
-    await worker?.stop()
+    await Promise.all([worker?.stop(), statistics?.stop()])
   })
   let closing = false
   // Closing the server ends the connections idle at that moment; one busy then would stay open

@@ -22,9 +22,12 @@ function withoutParameters(accept: string): string {
     .join(',')
 }
 
+/** What nearly every client sends: accepted without parsing. */
+const PLAINLY_JSON = new Set(['application/json', '*/*', 'application/json, text/plain, */*'])
+
 /** onRequest hook for the API routes: 406 in the envelope when Accept excludes JSON. */
 export async function requireJsonAccepted(req: FastifyRequest): Promise<void> {
   const accept = req.headers.accept
-  if (accept === undefined || accept.trim() === '') return
+  if (accept === undefined || PLAINLY_JSON.has(accept) || accept.trim() === '') return
   if (new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(OFFERED) === undefined) throw notAcceptable(accept)
 }

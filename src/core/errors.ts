@@ -24,7 +24,12 @@ export class ApiError extends Error {
     readonly errors: Record<string, string> = {},
     readonly detail?: string,
   ) {
+    // An answer to the client, not a fault: no stack trace to capture (it costs more than the
+    // rest of a 401). A fault answered 500 keeps its own error, with its stack, for the log.
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(title)
+    Error.stackTraceLimit = limit
     this.statusCode = status
   }
 

@@ -62,11 +62,16 @@ export function installTextGuard(app: FastifyInstance): void {
   })
 }
 
+/** pino's loggers tell whether a level is on; Fastify's silent logger (logger: false) does not say. */
+type LevelAware = { isLevelEnabled?: (level: string) => boolean }
+
 /** One info line per request, when it completes (Fastify's default is two). Headers are never logged. */
 export class RequestLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
+    // Below the level in force (LOG_LEVEL=warn), a successful request costs no log work at all.
+    if (!error && (reply.log as LevelAware).isLevelEnabled?.('info') === false) return
     const line = { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }
     if (error) reply.log.error({ ...line, err: error }, 'request failed')
     else reply.log.info(line, 'request')

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import { precompiled } from './precompiled.js'
 import type { Database } from './schema.js'
 
 // Per-store counters: id sequences (ids start at 1 in every store and are never reused,
@@ -32,12 +33,12 @@ export async function addToCounter(trx: Transaction<Database>, storeId: number, 
   return Number(row.value)
 }
 
+// A list total reads a counter on every request.
+const counterValue = precompiled((db, storeId: number, name: CounterName) =>
+  db.selectFrom('store_counters').select('value').where('store_id', '=', storeId).where('name', '=', name),
+)
+
 export async function readCounter(db: Kysely<Database>, storeId: number, name: CounterName): Promise<number> {
-  const row = await db
-    .selectFrom('store_counters')
-    .select('value')
-    .where('store_id', '=', storeId)
-    .where('name', '=', name)
-    .executeTakeFirst()
+  const [row] = await counterValue(db, storeId, name)
   return row ? Number(row.value) : 0
 }

@@ -69,6 +69,11 @@ export interface CustomerTable {
   attribute_count: number
   date_created: WriteOnce<string>
   date_modified: string
+  /**
+   * The customer as the API shows it, JSON text without its two counts and closing brace
+   * (src/resources/customers/representation.ts); null for a row written before the column
+   */
+  api_json: string | null
 }
 
 /** Metafields of every resource type; one row each, whichever resource it hangs off. */

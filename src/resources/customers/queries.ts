@@ -4,7 +4,7 @@ import { withNextIds } from '../../db/numbering.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
 import { applyFilters, hasFilters } from '../../core/filters.js'
-import { CUSTOMER_FILTERS } from './schemas.js'
+import { CUSTOMER_FILTERS, CUSTOMER_SORTS } from './schemas.js'
 import { possibleIds } from '../../db/ids.js'
 
 /** The columns an API customer is built from: never the password hash or the lookup keys. */
@@ -15,7 +15,8 @@ const CUSTOMER_COLUMNS = [
 ] as const satisfies readonly (keyof CustomerTable)[]
 
 export type CustomerRow = Pick<Selectable<CustomerTable>, (typeof CUSTOMER_COLUMNS)[number]>
-export type NewCustomerRow = Omit<Insertable<CustomerTable>, 'store_id' | 'id'>
+/** `channel_ids` is always given (null: every channel), so the row's JSON can be made from it. */
+export type NewCustomerRow = Omit<Insertable<CustomerTable>, 'store_id' | 'id' | 'api_json'> & Pick<CustomerRow, 'channel_ids'>
 
 function matching(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
   return applyFilters(db.selectFrom('customers').where('store_id', '=', storeId), CUSTOMER_FILTERS, query)
@@ -24,6 +25,15 @@ function matching(db: Kysely<Database>, storeId: number, query: Record<string, u
 export function filteredCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
   return matching(db, storeId, query).select(CUSTOMER_COLUMNS)
 }
+
+/** The filtered list as stored JSON text (representation.ts), with the column it is sorted by when not the id. */
+export function filteredCustomerJson(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, sortColumn: CustomerSortColumn | undefined) {
+  return matching(db, storeId, query)
+    .select(['id', 'api_json', 'address_count', 'attribute_count'])
+    .$if(sortColumn !== undefined, (qb) => qb.select(sortColumn!))
+}
+
+export type CustomerSortColumn = (typeof CUSTOMER_SORTS)[keyof typeof CUSTOMER_SORTS]
 
 export function countFiltered(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
   return matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n'))
@@ -54,9 +64,14 @@ export async function customersWithEmails(db: Kysely<Database>, storeId: number,
   return sortedById(rows)
 }
 
-/** Inserts customers with the store's next ids, in order; returns the ids. */
-export async function insertCustomers(trx: Transaction<Database>, storeId: number, rows: NewCustomerRow[]): Promise<number[]> {
-  const numbered = await withNextIds(trx, storeId, 'customers', rows)
+/** Inserts customers with the store's next ids, in order, each with its `api_json` made by `jsonHead`; returns the ids. */
+export async function insertCustomers(
+  trx: Transaction<Database>,
+  storeId: number,
+  rows: NewCustomerRow[],
+  jsonHead: (row: Omit<CustomerRow, 'address_count' | 'attribute_count'>) => string,
+): Promise<number[]> {
+  const numbered = (await withNextIds(trx, storeId, 'customers', rows)).map((row) => ({ ...row, api_json: jsonHead(row) }))
   await trx.insertInto('customers').values(numbered).execute()
   await addToCounter(trx, storeId, 'customers.count', rows.length)
   return numbered.map((row) => row.id)

@@ -1,7 +1,7 @@
-import type { Kysely, Updateable } from 'kysely'
+import type { Kysely, SelectQueryBuilder, Updateable } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
 import { RuleError } from '../../core/errors.js'
-import { fetchPage, readPageRequest, type CollectionMeta } from '../../core/pagination.js'
+import { fetchPage, readPageRequest, type CollectionMeta, type Page } from '../../core/pagination.js'
 import { hashPassword, passwordProblem } from '../../core/passwords.js'
 import { channelIds as channelIdsColumn, flag, json } from '../../db/codecs.js'
 import { recordEvents, type DomainEvent } from '../../db/outbox.js'
@@ -9,7 +9,8 @@ import type { CustomerTable, Database } from '../../db/schema.js'
 import { CUSTOMER_METAFIELDS, deleteMetafieldsOf } from '../metafields/index.js'
 import { channelIdsOnCreate, checkChannels } from './channel-checks.js'
 import { checkEmailScopes } from './email-scope.js'
-import { loadIncludes, type Included } from './includes.js'
+import { loadIncludes } from './includes.js'
+import { customerJson, customerJsonHead, customerListJson, toCustomer, type CustomerJsonRow } from './representation.js'
 import { nestedPasswordHashes, refuseNestedOnUpdate, writeNestedOnCreate, writeNestedOnUpdate } from './nested.js'
 import { sortedById } from '../../db/rows.js'
 import * as q from './queries.js'
@@ -26,42 +27,8 @@ import {
 // case-insensitively (email-scope.ts), channels must exist (channel-checks.ts), passwords are
 // stored as scrypt hashes only.
 
-type Include = NonNullable<ListCustomersQuery['include']>[number]
-
 const DEFAULT_STORE_CREDIT = [{ amount: 0 }]
 const storeCredit = json<{ amount: number }[]>()
-
-export function toCustomer(row: q.CustomerRow, include: ReadonlySet<Include | 'storecredit'>, included: Included = {}): Customer {
-  const customer: Customer = {
-    id: row.id,
-    authentication: { force_password_reset: flag.decode(row.force_password_reset) },
-    company: row.company,
-    customer_group_id: row.customer_group_id,
-    email: row.email,
-    first_name: row.first_name,
-    last_name: row.last_name,
-    notes: row.notes,
-    phone: row.phone,
-    registration_ip_address: row.registration_ip_address,
-    tax_exempt_category: row.tax_exempt_category,
-    date_created: row.date_created,
-    date_modified: row.date_modified,
-    accepts_product_review_abandoned_cart_emails: flag.decode(row.accepts_product_review_abandoned_cart_emails),
-    origin_channel_id: row.origin_channel_id,
-    channel_ids: channelIdsColumn.decode(row.channel_ids),
-    address_count: row.address_count,
-    attribute_count: row.attribute_count,
-  }
-  if (include.has('storecredit')) customer.store_credit_amounts = storeCredit.decode(row.store_credit_amounts)
-  // Loaded for the whole page by loadIncludes (includes.ts); a customer without any has [].
-  if (include.has('addresses')) customer.addresses = included.addresses?.get(row.id) ?? []
-  if (include.has('attributes')) customer.attributes = included.attributes?.get(row.id) ?? []
-  if (include.has('formfields')) customer.form_fields = included.formFields?.get(row.id) ?? []
-  // What BigCommerce returns for a store without shopper profiles or segments (COMPATIBILITY.md).
-  if (include.has('shopper_profile_id')) customer.shopper_profile_id = null
-  if (include.has('segment_ids')) customer.segment_ids = []
-  return customer
-}
 
 /**
  * `store/customer/created` and `/updated` carry the customer's channels (WEBHOOKS.md (c), the
@@ -74,25 +41,52 @@ function customerEvent(scope: 'store/customer/created' | 'store/customer/updated
 /** POST and PUT responses always carry store credit (observed), GETs only when asked. */
 const WRITE_RESPONSE = new Set(['storecredit'] as const)
 
+/** The page of `query` with the columns `select` adds to the filtered customers. */
+function customerPage<Row extends { id: number }>(
+  db: Kysely<Database>,
+  storeId: number,
+  query: ListCustomersQuery,
+  url: string,
+  select: (sortColumn: q.CustomerSortColumn | undefined) => SelectQueryBuilder<any, any, Row>,
+): Promise<Page<Row>> {
+  const [field, direction] = (query.sort?.split(':') ?? []) as [keyof typeof CUSTOMER_SORTS | undefined, 'asc' | 'desc']
+  const column = field ? CUSTOMER_SORTS[field] : undefined
+  return fetchPage({
+    query: select(column),
+    idColumn: 'id',
+    order: field ? { column: column!, field, direction } : undefined,
+    request: readPageRequest(query, url),
+    total: () => q.countCustomers(db, storeId, query),
+    cursors: true,
+  })
+}
+
+/** GET /customers with includes: the page's customers as objects, with what hangs off them. */
 export async function listCustomers(
   db: Kysely<Database>,
   storeId: number,
   query: ListCustomersQuery,
   url: string,
 ): Promise<{ data: Customer[]; meta: CollectionMeta }> {
-  const request = readPageRequest(query, url)
-  const [field, direction] = (query.sort?.split(':') ?? []) as [keyof typeof CUSTOMER_SORTS | undefined, 'asc' | 'desc']
-  const page = await fetchPage({
-    query: q.filteredCustomers(db, storeId, query),
-    idColumn: 'id',
-    order: field ? { column: CUSTOMER_SORTS[field], field, direction } : undefined,
-    request,
-    total: () => q.countCustomers(db, storeId, query),
-    cursors: true,
-  })
+  const page = await customerPage(db, storeId, query, url, () => q.filteredCustomers(db, storeId, query))
   const include = new Set(query.include ?? [])
   const included = await loadIncludes(db, storeId, page.rows.map((row) => row.id), include)
   return { data: page.rows.map((row) => toCustomer(row, include, included)), meta: page.meta }
+}
+
+/** GET /customers without includes: the response body, from the texts the write path stored (representation.ts). */
+export async function listCustomersJson(db: Kysely<Database>, storeId: number, query: ListCustomersQuery, url: string): Promise<string> {
+  const page = await customerPage(db, storeId, query, url, (column) => q.filteredCustomerJson(db, storeId, query, column))
+  const heads = await storedHeads(db, storeId, page.rows)
+  return customerListJson(page.rows.map((row, i) => customerJson(heads[i]!, row)), page.meta)
+}
+
+/** Each row's stored head; a row written before `api_json` existed gets one made from its columns. */
+async function storedHeads(db: Kysely<Database>, storeId: number, rows: readonly CustomerJsonRow[]): Promise<string[]> {
+  const missing = rows.filter((row) => row.api_json === null).map((row) => row.id)
+  if (missing.length === 0) return rows.map((row) => row.api_json!)
+  const made = new Map((await q.findCustomers(db, storeId, missing)).map((row) => [row.id, customerJsonHead(row)]))
+  return rows.map((row) => row.api_json ?? made.get(row.id)!)
 }
 
 function checkPasswords(items: (CustomerCreate | CustomerUpdate)[]): void {
@@ -140,7 +134,7 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
     await checkChannels(trx, storeId, items)
     const channelIds = await channelIdsOnCreate(trx, storeId, items)
     const inserted = rows.map((row, i) => ({ ...row, channel_ids: channelIdsColumn.encode(channelIds[i] ?? null) }))
-    const ids = await q.insertCustomers(trx, storeId, inserted)
+    const ids = await q.insertCustomers(trx, storeId, inserted, customerJsonHead)
     await checkEmailScopes(trx, storeId, 'create', ids.map((id, i) => ({ id, email: items[i]!.email })))
     // Each customer's event before those of what is nested in it (its addresses').
     await recordEvents(trx, storeId, ids.map((id, i) => customerEvent('store/customer/created', { ...inserted[i]!, id })))
@@ -175,7 +169,7 @@ export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: 
       const row = current.get(item.id)!
       const changes = updateOf(item, row, hashes[i], stamp)
       Object.assign(row, changes)
-      await q.updateCustomer(trx, storeId, item.id, changes)
+      await q.updateCustomer(trx, storeId, item.id, { ...changes, api_json: customerJsonHead(row) })
     }
     // `current` holds each row as the batch left it.
     const rescoped = items.filter((item) => item.email !== undefined || item.channel_ids !== undefined)
