@@ -2,8 +2,14 @@
 
 export type Backend = 'sqlite' | 'postgres'
 
+/** the store size the goals are set for: 100,000 customers, or 1,000,000 for the growth and memory goals */
+export type Scale = '100k' | '1m'
+
+const DEFAULT_CUSTOMERS: Record<Scale, number> = { '100k': 100_000, '1m': 1_000_000 }
+
 export interface BenchConfig {
-  /** customers seeded into the store before any measurement */
+  scale: Scale
+  /** customers seeded into the store before any measurement (the scale's, unless BENCH_CUSTOMERS says otherwise) */
   customers: number
   /** how many of them (from id 1) get addresses and attribute values */
   subresourceCustomers: number
@@ -25,6 +31,8 @@ export interface BenchConfig {
   tool: 'wrk' | 'autocannon' | undefined
   /** events (customers created, one event each) the webhook delivery measurement waits for */
   webhookEvents: number
+  /** an earlier run's results JSON to compare this run's req/s with (the growth from 100k to 1m needs two runs) */
+  compare: string | undefined
 }
 
 function positive(name: string, fallback: number): number {
@@ -47,8 +55,11 @@ export function loadBenchConfig(): BenchConfig {
   if (tool !== undefined && tool !== '' && tool !== 'wrk' && tool !== 'autocannon') {
     throw new Error(`BENCH_TOOL must be "wrk" or "autocannon", not "${tool}"`)
   }
+  const scale = process.env.SCALE || '100k'
+  if (scale !== '100k' && scale !== '1m') throw new Error(`SCALE must be "100k" or "1m", not "${scale}"`)
   return {
-    customers: Math.round(positive('BENCH_CUSTOMERS', 100_000)),
+    scale,
+    customers: Math.round(positive('BENCH_CUSTOMERS', DEFAULT_CUSTOMERS[scale])),
     subresourceCustomers: Math.round(positive('BENCH_SUBRESOURCE_CUSTOMERS', 10_000)),
     duration: positive('BENCH_DURATION', 10),
     warmup: positive('BENCH_WARMUP', 1),
@@ -60,5 +71,6 @@ export function loadBenchConfig(): BenchConfig {
     profile: process.env.BENCH_PROFILE === '1',
     tool: tool === 'wrk' || tool === 'autocannon' ? tool : undefined,
     webhookEvents: Math.round(positive('BENCH_WEBHOOK_EVENTS', 20_000)),
+    compare: process.env.BENCH_COMPARE || undefined,
   }
 }

@@ -16,6 +16,8 @@ export interface SeedData {
   customers: CustomerCreate[]
   /** the company the filtered GET asks for, with how many seeded customers hold it */
   filterCompany: { name: string; customers: number }
+  /** the substring the name:like GET asks for, with how many seeded customers' names contain it */
+  filterName: { term: string; customers: number }
 }
 
 /** `count` customers with unique emails, in id order. */
@@ -48,7 +50,23 @@ export function seedCustomers(count: number): SeedData {
     })
   }
   const name = companies.find((c) => !c.includes(','))!
-  return { customers, filterCompany: { name, customers: customers.filter((c) => c.company === name).length } }
+  return { customers, filterCompany: { name, customers: customers.filter((c) => c.company === name).length }, filterName: commonLastName(customers) }
+}
+
+/**
+ * The seeded store's most common last name, lower-cased, as a `name:like` term: a full page of
+ * matches spread through the store, as a search for a surname finds. Letters only, since `:like`
+ * values split on commas and `%` and `_` would be escaped. The count is of what the filter
+ * matches: "first_name last_name", lower-cased, containing the term.
+ */
+function commonLastName(customers: CustomerCreate[]): { term: string; customers: number } {
+  const counts = new Map<string, number>()
+  for (const c of customers) {
+    const name = c.last_name.toLowerCase()
+    if (/^[a-z]+$/.test(name)) counts.set(name, (counts.get(name) ?? 0) + 1)
+  }
+  const [term] = [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best), ['', 0])
+  return { term, customers: customers.filter((c) => `${c.first_name} ${c.last_name}`.toLowerCase().includes(term)).length }
 }
 
 /** Names, companies and mail domains the load generator combines into request bodies. */

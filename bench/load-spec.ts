@@ -34,6 +34,18 @@ export interface LoadSpec {
   method: 'GET' | 'POST' | 'PUT'
   headers: Record<string, string>
   body?: BodySpec
+  /** the status every answer must have: 200 counts any 2xx as throughput, a status of 400 or more that status only */
+  expectedStatus: number
+}
+
+/**
+ * Whether the throughput is the answers of one error status rather than the 2xx ones. No other
+ * expectation can be measured: wrk counts apart only the statuses above 399, all together.
+ */
+export function expectsError(spec: LoadSpec): boolean {
+  if (spec.expectedStatus === 200) return false
+  if (spec.expectedStatus >= 400) return true
+  throw new Error(`expected status ${spec.expectedStatus}: only 200 (any 2xx) or a status of 400 or more can be measured`)
 }
 
 export interface LoadResult {
@@ -41,14 +53,20 @@ export interface LoadResult {
   /** responses received, whatever their status */
   requests: number
   seconds: number
-  /** 2xx responses per second: refused requests (429s, errors) do not count as throughput */
+  /**
+   * answers with the expected status (any 2xx, or the one error status expected) per second:
+   * refused requests (429s, errors) do not count as throughput
+   */
   rps: number
-  /** latency percentiles of 2xx responses (wrk: of all responses), milliseconds */
+  /** latency percentiles of the answers with the expected status (wrk: of all responses), milliseconds */
   p50: number
   p99: number
   /** connection errors and timeouts */
   errors: number
-  /** responses with a status outside 2xx (wrk: 4xx and 5xx) */
+  /**
+   * answers without the expected status: outside 2xx (wrk: 4xx and 5xx), or, when an error status
+   * is expected, any other status (wrk: below 400)
+   */
   non2xx: number
   /** responses by status code (autocannon only) */
   statuses?: Record<string, number>

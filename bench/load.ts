@@ -1,7 +1,7 @@
 import autocannon from 'autocannon'
 import { createBody, updateBody } from './fake-customers.js'
 import { loginBody, metafieldsBody } from './metafield-login-bodies.js'
-import type { BodySpec, LoadResult, LoadSpec, RawResult, Tool } from './load-spec.js'
+import { expectsError, type BodySpec, type LoadResult, type LoadSpec, type RawResult, type Tool } from './load-spec.js'
 import { runWrk, wrkAvailable } from './wrk.js'
 
 // One measurement: N connections, each sending its next request as soon as the previous
@@ -49,6 +49,8 @@ function percentile(sorted: Float64Array, p: number): number {
 
 async function runAutocannon(spec: LoadSpec, connections: number, seconds: number): Promise<RawResult> {
   const body = spec.body
+  const error = expectsError(spec)
+  const expected = (status: number) => (error ? status === spec.expectedStatus : status >= 200 && status < 300)
   // autocannon's own latency histogram counts whole milliseconds; record each response's time
   // (a float, ms) here instead, for sub-millisecond percentiles.
   const latencies: number[] = []
@@ -65,20 +67,22 @@ async function runAutocannon(spec: LoadSpec, connections: number, seconds: numbe
       (error, done) => (error ? reject(error) : resolve(done)),
     )
     instance.on('response', (_client, status, _bytes, responseTime) => {
-      if (status >= 200 && status < 300) latencies.push(responseTime)
+      if (expected(status)) latencies.push(responseTime)
     })
   })
   const sorted = Float64Array.from(latencies).sort()
   const requests = result.requests.total
+  const statuses: Record<string, number> = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count ?? 0]))
+  const answered = error ? (statuses[spec.expectedStatus] ?? 0) : requests - result.non2xx
   return {
     tool: 'autocannon',
     requests,
     seconds: result.duration,
-    rps: (requests - result.non2xx) / result.duration,
+    rps: answered / result.duration,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count ?? 0])),
+    non2xx: requests - answered,
+    statuses,
   }
 }

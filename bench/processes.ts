@@ -12,6 +12,8 @@ export interface RunningServer {
   origin: string
   /** CPU time the server process has used so far (user + system, all threads), seconds; NaN off Linux */
   cpuSeconds(): number
+  /** the server process's resident memory now (VmRSS), bytes; NaN off Linux */
+  rssBytes(): number
   stop(): Promise<void>
 }
 
@@ -30,6 +32,21 @@ function cpuSeconds(pid: number | undefined): number {
   } catch {
     return NaN
   }
+}
+
+/** Reads a process's resident set size from /proc/<pid>/status (`VmRSS:   123456 kB`). */
+function rssBytes(pid: number | undefined): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : NaN
+  } catch {
+    return NaN
+  }
+}
+
+/** The handle of a started child server at `origin`. */
+function running(child: ChildProcess, origin: string): RunningServer {
+  return { origin, cpuSeconds: () => cpuSeconds(child.pid), rssBytes: () => rssBytes(child.pid), stop: stopper(child) }
 }
 
 /** Stderr (and stray stdout) lines a child may print before the run mentions them; more are counted. */
@@ -117,7 +134,7 @@ export async function startClientele(options: ClienteleOptions): Promise<Running
   // the last line `serve` prints at start-up; anything after it is a warning or an error
   const match = await started(child, 'clientele', /^API docs: (http:\/\/\S+)\/docs$/)
   reportUnexpectedExit(child, 'clientele')
-  return { origin: match[1]!, cpuSeconds: () => cpuSeconds(child.pid), stop: stopper(child) }
+  return running(child, match[1]!)
 }
 
 /** A captured HTTP response, as the bare server replays it. */
@@ -135,7 +152,7 @@ export async function startBareServer(response: CapturedResponse): Promise<Runni
   })
   child.stdin!.end(JSON.stringify({ status: response.status, headers: response.headers, body: response.body.toString('base64') }))
   const match = await started(child, 'bare', /^listening (\d+)$/)
-  return { origin: `http://127.0.0.1:${match[1]}`, cpuSeconds: () => cpuSeconds(child.pid), stop: stopper(child) }
+  return running(child, `http://127.0.0.1:${match[1]}`)
 }
 
 /** The webhook receiver (bench/receiver.ts): answers every delivery 200 with no body, and counts them. */
@@ -143,5 +160,5 @@ export async function startReceiver(): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/receiver.ts'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   const match = await started(child, 'receiver', /^listening (\d+)$/)
   reportUnexpectedExit(child, 'receiver')
-  return { origin: `http://127.0.0.1:${match[1]}`, cpuSeconds: () => cpuSeconds(child.pid), stop: stopper(child) }
+  return running(child, `http://127.0.0.1:${match[1]}`)
 }

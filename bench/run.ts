@@ -7,29 +7,37 @@ import { chooseTool, measure, nextBody, type LoadResult, type LoadSpec, type Too
 import { REPO_ROOT, startBareServer, startClientele, type CapturedResponse, type RunningServer } from './processes.js'
 import { summarizeProfile } from './profile-summary.js'
 import {
+  checkGrowthTargets,
+  checkMemoryTargets,
   checkTargets,
   checkWebhookTargets,
+  compareRuns,
+  formatComparison,
   formatEventLoop,
   formatEventLoopLine,
   formatResults,
   formatTargets,
   formatWebhooks,
+  megabytes,
+  readEarlierRun,
   writeResults,
+  type Comparison,
+  type MemoryReading,
   type Row,
 } from './report.js'
-import { loadSpec, SCENARIOS, type Scenario } from './scenarios.js'
+import { labelOf, loadSpec, SCENARIOS, type Scenario } from './scenarios.js'
 import { seedStore, type SeededStore } from './seed.js'
 import { benchTwoNodes, type TwoNodeRow } from './two-nodes.js'
 import { benchWebhooks, type WebhookReport } from './webhooks.js'
 
 // `npm run bench`: for each backend, seed a store, start `clientele serve` in a child process,
 // and measure each scenario against it and against a bare node:http server replaying the same
-// response bytes. Prints a table and the targets, and records the run in bench/results/.
+// response bytes. Prints a table and the goals, and records the run in bench/results/.
 
 const print = (line = '') => process.stdout.write(`${line}\n`)
 const PROFILE_DIR = join(REPO_ROOT, 'bench', 'results', 'profiles')
 
-/** One request, its response kept byte for byte for the bare server. */
+/** One request, its response kept byte for byte for the bare server; it must have the status the scenario expects. */
 async function capture(spec: LoadSpec): Promise<CapturedResponse> {
   const response = await fetch(spec.url, {
     method: spec.method,
@@ -37,8 +45,8 @@ async function capture(spec: LoadSpec): Promise<CapturedResponse> {
     ...(spec.body ? { body: nextBody(spec.body) } : {}),
   })
   const body = Buffer.from(await response.arrayBuffer())
-  if (response.status !== 200) {
-    throw new Error(`${spec.method} ${spec.url} answered ${response.status}: ${body.toString('utf8').slice(0, 500)}`)
+  if (response.status !== spec.expectedStatus) {
+    throw new Error(`${spec.method} ${spec.url} answered ${response.status}, not ${spec.expectedStatus}: ${body.toString('utf8').slice(0, 500)}`)
   }
   return { status: response.status, headers: Object.fromEntries(response.headers), body }
 }
@@ -79,7 +87,7 @@ async function runScenario(scenario: Scenario, store: SeededStore, server: Runni
   const written = scenario.items ? clientele.rps * scenario.items.count : undefined
   const row: Row = {
     scenario: scenario.key,
-    label: scenario.label,
+    label: labelOf(scenario, store),
     backend: store.backend,
     clientele,
     ...(bare ? { bare, ratio: clientele.rps / bare.rps } : {}),
@@ -107,7 +115,15 @@ async function runScenario(scenario: Scenario, store: SeededStore, server: Runni
   return row
 }
 
-async function benchBackend(store: SeededStore, config: BenchConfig, tool: Tool, scenarios: Scenario[]): Promise<{ rows: Row[]; webhooks?: WebhookReport; profile?: string }> {
+interface BackendResult {
+  rows: Row[]
+  /** the server's resident memory at the end of the GET scenarios (absent when none ran) */
+  rssBytes?: number
+  webhooks?: WebhookReport
+  profile?: string
+}
+
+async function benchBackend(store: SeededStore, config: BenchConfig, tool: Tool, scenarios: Scenario[]): Promise<BackendResult> {
   // Node writes one profile per thread (tsx's module loader has one of its own), so each server
   // gets a directory and the largest file, the main thread's, is the one summarised.
   const profileDir = join(PROFILE_DIR, `${new Date().toISOString().replace(/[:.]/g, '-')}-${store.backend}`)
@@ -117,25 +133,33 @@ async function benchBackend(store: SeededStore, config: BenchConfig, tool: Tool,
     ...(store.schema ? { schema: store.schema } : {}),
     ...(config.profile ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
   })
-  const rows: Row[] = []
-  let webhooks: WebhookReport | undefined
+  const result: BackendResult = { rows: [] }
+  // The memory the seeded store costs the server once every read has run, before the writes add to it.
+  const lastGet = scenarios.findLast((s) => s.method === 'GET')
   try {
     // one counter per database: every created email of the run is new to it
     const counter = { next: 0 }
-    for (const scenario of scenarios) rows.push(await runScenario(scenario, store, server, config, tool, counter))
+    for (const scenario of scenarios) {
+      result.rows.push(await runScenario(scenario, store, server, config, tool, counter))
+      if (scenario === lastGet) {
+        result.rssBytes = server.rssBytes()
+        print(`  server RSS after the GET scenarios: ${megabytes(result.rssBytes)}`)
+      }
+    }
     // after the scenarios, so no hook's deliveries ever share the CPU with them
-    webhooks = await benchWebhooks(store, server, config, tool, counter)
+    const webhooks = await benchWebhooks(store, server, config, tool, counter)
+    if (webhooks) result.webhooks = webhooks
   } finally {
     await server.stop()
   }
-  if (!config.profile) return { rows, ...(webhooks ? { webhooks } : {}) }
+  if (!config.profile) return result
   const largest = readdirSync(profileDir)
     .map((name) => join(profileDir, name))
     .sort((a, b) => statSync(b).size - statSync(a).size)[0]
-  if (!largest) return { rows, ...(webhooks ? { webhooks } : {}) }
+  if (!largest) return result
   print(`  CPU profile of the server: ${largest}`)
   print(summarizeProfile(largest).replace(/^/gm, '    '))
-  return { rows, ...(webhooks ? { webhooks } : {}), profile: largest }
+  return { ...result, profile: largest }
 }
 
 function describe(config: BenchConfig): Record<string, unknown> {
@@ -152,15 +176,18 @@ async function main(): Promise<void> {
   print(`Clientele benchmark, ${startedAt.toISOString()}`)
   print(`  node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`)
   print(`  load: ${tool}, ${config.connections} connections, ${config.warmup} s warm-up + ${config.duration} s per measurement`)
-  print(`  store: ${config.customers.toLocaleString('en-US')} seeded customers`)
+  print(`  store: ${config.customers.toLocaleString('en-US')} seeded customers (SCALE=${config.scale})`)
   const [load1] = loadavg()
   print(`  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
   // Other work on the machine takes CPU from the servers and the load generator alike: req/s and
   // latency suffer, CPU per request much less.
   if (load1! > cpus().length / 2) print('  WARNING: the machine is busy; req/s and latencies will read low (compare cpu ms/req)')
 
+  // read before the seeding and measuring, so a wrong path fails at once
+  const earlier = config.compare ? readEarlierRun(config.compare) : undefined
   const tempDir = mkdtempSync(join(tmpdir(), 'clientele-bench-'))
   const rows: Row[] = []
+  const memory: MemoryReading[] = []
   const webhooks: WebhookReport[] = []
   const backends: Record<string, unknown>[] = []
   let twoNodes: TwoNodeRow[] = []
@@ -187,8 +214,11 @@ async function main(): Promise<void> {
       )
       print(`  ${metafields.toLocaleString('en-US')} metafields seeded in ${store.metafieldSeconds.toFixed(1)} s through createMetafields`)
       print(`  filtered GET: company:in="${store.filterCompany.name}" (${store.filterCompany.customers} customers)`)
+      print(`  name:like GET: name:like="${store.filterName.term}" (${store.filterName.customers} customers)`)
+      print(`  date GET: date_created:min=${store.filterDate.min} (${store.filterDate.customers} customers)`)
       const result = await benchBackend(store, config, tool, scenarios)
       rows.push(...result.rows)
+      if (result.rssBytes !== undefined) memory.push({ backend, rssBytes: result.rssBytes })
       if (result.webhooks) webhooks.push(result.webhooks)
       if (backend === 'postgres') twoNodes = await benchTwoNodes(store, config, tool)
       backends.push({
@@ -200,6 +230,9 @@ async function main(): Promise<void> {
         generateSeconds: store.generateSeconds,
         subresources: store.subresources,
         filterCompany: store.filterCompany,
+        filterName: store.filterName,
+        filterDate: store.filterDate,
+        ...(result.rssBytes !== undefined ? { rssBytes: result.rssBytes } : {}),
         ...(result.profile ? { profile: result.profile } : {}),
       })
     }
@@ -207,10 +240,17 @@ async function main(): Promise<void> {
     rmSync(tempDir, { recursive: true, force: true })
   }
 
-  const targets = [...checkTargets(rows), ...checkWebhookTargets(webhooks)]
+  const comparisons: Comparison[] = earlier ? compareRuns(rows, earlier) : []
+  // the memory and growth goals are about a store of a million customers
+  const scaleTargets = config.scale === '1m' ? [...checkMemoryTargets(memory), ...(earlier ? checkGrowthTargets(comparisons) : [])] : []
+  const targets = [...checkTargets(rows), ...scaleTargets, ...checkWebhookTargets(webhooks)]
   print()
   print(formatResults(rows))
   print()
+  if (earlier) {
+    print(formatComparison(earlier, config.customers, comparisons))
+    print()
+  }
   const loops = formatEventLoop(rows)
   if (loops) {
     print(loops)
@@ -221,7 +261,7 @@ async function main(): Promise<void> {
     print(hooks)
     print()
   }
-  print('Targets (reported, not enforced):')
+  print('Goals (reported, not enforced):')
   print(formatTargets(targets))
   const file = writeResults(startedAt, {
     startedAt: startedAt.toISOString(),
@@ -233,6 +273,8 @@ async function main(): Promise<void> {
     config: describe(config),
     backends,
     rows,
+    memory,
+    ...(earlier ? { comparedWith: earlier.file, comparisons } : {}),
     twoNodes,
     webhooks,
     targets,

@@ -10,13 +10,21 @@ import type { SeededStore } from './seed.js'
 export const BATCH = 10
 /** metafields per batch POST: the most the API takes */
 export const METAFIELD_BATCH = 50
+/** the page the deep GET asks for, on a store large enough to have it, and its size */
+const DEEP_PAGE = 1_000
+const DEEP_PAGE_SIZE = 50
 
 export interface Scenario {
   key: string
-  label: string
+  /** what the report calls it; from the store where it names something of the seeded data */
+  label: string | ((store: SeededStore) => string)
   method: 'GET' | 'POST' | 'PUT'
   /** the path and query under /stores/{hash}/v3 */
   path: (store: SeededStore) => string
+  /** the status every answer must have (default 200, meaning any 2xx): a refusal measured on purpose */
+  status?: number
+  /** the x-auth-token sent instead of the seeded account's */
+  token?: string
   body?: BodyKind
   /** batch writes: items (customers, metafields) per request, for the written/s column */
   items?: { count: number; name: 'customers' | 'metafields' }
@@ -30,7 +38,7 @@ export interface Scenario {
   /** also measure the server's event loop while it runs (bench/event-loop.ts) */
   eventLoop?: true
   /**
-   * Checks, before the measurement, what a 200 cannot show: throws if the scenario would measure
+   * Checks, before the measurement, what a status cannot show: throws if the scenario would measure
    * something else than it says (the load generators look at statuses only).
    */
   precheck?: (spec: LoadSpec, store: SeededStore) => Promise<void>
@@ -46,6 +54,16 @@ async function loginsAreValid(spec: LoadSpec, store: SeededStore): Promise<void>
   )
   const refused = answers.find((a) => a.status !== 200 || a.body.is_valid !== true)
   if (refused) throw new Error(`validate-credentials: seeded login ${refused.email} got ${refused.status} ${JSON.stringify(refused.body)}`)
+}
+
+/** The filter's total is the count the seed made of its matches, the one the run prints beside it. */
+function totalIs(expected: (store: SeededStore) => number): NonNullable<Scenario['precheck']> {
+  return async (spec, store) => {
+    const response = await fetch(spec.url, { headers: spec.headers })
+    const body = (await response.json()) as { meta?: { pagination?: { total?: number } } }
+    const total = body.meta?.pagination?.total
+    if (total !== expected(store)) throw new Error(`${spec.url}: total ${total}, but the seed counted ${expected(store)} matches`)
+  }
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -80,6 +98,34 @@ export const SCENARIOS: Scenario[] = [
     method: 'GET',
     path: () => '/customers/metafields?limit=50',
   },
+  // Refusals: what the framework costs when the answer is an error and no customer is read.
+  { key: 'get-404', label: '404 unknown route', method: 'GET', path: () => '/no-such-route', status: 404 },
+  { key: 'get-401', label: '401 bad token', method: 'GET', path: () => '/customers?limit=50', token: 'not-a-token', status: 401 },
+  {
+    // Offset paging far into the store: the rows before the page are read and skipped.
+    key: 'get-deep',
+    label: (store) => `GET page=${deepPage(store)}`,
+    method: 'GET',
+    path: (store) => `/customers?limit=${DEEP_PAGE_SIZE}&page=${deepPage(store)}`,
+  },
+  {
+    // A substring search no index serves: the page scans until 50 names match, the total counts them all.
+    key: 'get-like',
+    label: 'GET name:like=<common>',
+    method: 'GET',
+    path: (store) => `/customers?name:like=${encodeURIComponent(store.filterName.term)}&limit=50`,
+    precheck: totalIs((store) => store.filterName.customers),
+  },
+  {
+    // A date range holding half the store: the page is cheap, the total counts ~half the rows.
+    key: 'get-dates',
+    label: 'GET date_created:min',
+    method: 'GET',
+    path: (store) => `/customers?date_created:min=${encodeURIComponent(store.filterDate.min)}&limit=50`,
+    precheck: totalIs((store) => store.filterDate.customers),
+  },
+  { key: 'addresses', label: 'GET addresses', method: 'GET', path: () => '/customers/addresses?limit=50' },
+  { key: 'attribute-values', label: 'GET attribute-values', method: 'GET', path: () => '/customers/attribute-values?limit=50' },
   { key: 'post', label: `POST ${BATCH} customers`, method: 'POST', path: () => '/customers', body: 'create', items: { count: BATCH, name: 'customers' } },
   {
     // BigCommerce allows 3 concurrent PUT /customers per store, and so does Clientele: a fourth
@@ -116,13 +162,23 @@ export const SCENARIOS: Scenario[] = [
   },
 ]
 
+/** The deep GET's page: page 1,000, or on a smaller store its last full page. */
+function deepPage(store: SeededStore): number {
+  return Math.max(1, Math.min(DEEP_PAGE, Math.floor(store.customers / DEEP_PAGE_SIZE)))
+}
+
+export function labelOf(scenario: Scenario, store: SeededStore): string {
+  return typeof scenario.label === 'string' ? scenario.label : scenario.label(store)
+}
+
 /** The load of one scenario against the server at `origin`; `counter` numbers the run's request bodies. */
 export function loadSpec(scenario: Scenario, store: SeededStore, origin: string, counter: { next: number }): LoadSpec {
   return {
     url: `${origin}/stores/${store.storeHash}/v3${scenario.path(store)}`,
     method: scenario.method,
+    expectedStatus: scenario.status ?? 200,
     headers: {
-      'x-auth-token': store.token,
+      'x-auth-token': scenario.token ?? store.token,
       accept: 'application/json',
       ...(scenario.body ? { 'content-type': 'application/json' } : {}),
     },

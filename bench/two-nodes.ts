@@ -2,7 +2,7 @@ import { cpus } from 'node:os'
 import type { BenchConfig } from './config.js'
 import { measure, type LoadResult, type Tool } from './load.js'
 import { startClientele, type RunningServer } from './processes.js'
-import { loadSpec, SCENARIOS } from './scenarios.js'
+import { labelOf, loadSpec, SCENARIOS } from './scenarios.js'
 import type { SeededStore } from './seed.js'
 
 // The two-node run: the seeded PostgreSQL store served by one `clientele serve` node, then by two
@@ -63,11 +63,11 @@ export async function benchTwoNodes(store: SeededStore, config: BenchConfig, too
     }
 
     const combined = twoNodes[0].rps + twoNodes[1].rps
-    const row: TwoNodeRow = { scenario: scenario.key, label: scenario.label, oneNode, twoNodes, ratio: combined / oneNode.rps }
+    const row: TwoNodeRow = { scenario: scenario.key, label: labelOf(scenario, store), oneNode, twoNodes, ratio: combined / oneNode.rps }
     rows.push(row)
     const failures = [oneNode, ...twoNodes].reduce((n, r) => n + r.errors + r.non2xx, 0)
     print(
-      `  ${scenario.label.padEnd(22)} 1 node ${Math.round(oneNode.rps).toString().padStart(6)} req/s (p99 ${oneNode.p99.toFixed(2)} ms)` +
+      `  ${row.label.padEnd(22)} 1 node ${Math.round(oneNode.rps).toString().padStart(6)} req/s (p99 ${oneNode.p99.toFixed(2)} ms)` +
         ` | 2 nodes ${Math.round(combined).toString().padStart(6)} req/s (p99 ${Math.max(twoNodes[0].p99, twoNodes[1].p99).toFixed(2)} ms)` +
         ` -> ${row.ratio.toFixed(2)} x${failures > 0 ? `  (${failures} errors or non-2xx)` : ''}`,
     )
