@@ -55,8 +55,9 @@ export async function serve(config: Config, print: Print = (line) => process.std
   let closing = false
   // Closing the server ends the connections idle at that moment; one busy then would stay open
   // after its response until the keep-alive timeout (72 s), holding the exit. Close it instead.
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
+    done(null, payload)
   })
   await app.listen({ host: config.host, port: config.port })
   // After listen: the metrics registry is decorated once the plugins have run.

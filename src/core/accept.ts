@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import Negotiator from 'negotiator'
 import { notAcceptable } from './errors.js'
 
@@ -25,9 +25,9 @@ function withoutParameters(accept: string): string {
 /** What nearly every client sends: accepted without parsing. */
 const PLAINLY_JSON = new Set(['application/json', '*/*', 'application/json, text/plain, */*'])
 
-/** onRequest hook for the API routes: 406 in the envelope when Accept excludes JSON. */
-export async function requireJsonAccepted(req: FastifyRequest): Promise<void> {
+/** onRequest hook for the API routes (callback-style: no promise per request): 406 in the envelope when Accept excludes JSON. */
+export function requireJsonAccepted(req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const accept = req.headers.accept
-  if (accept === undefined || PLAINLY_JSON.has(accept) || accept.trim() === '') return
-  if (new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(OFFERED) === undefined) throw notAcceptable(accept)
+  if (accept === undefined || PLAINLY_JSON.has(accept) || accept.trim() === '') return done()
+  done(new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(OFFERED) === undefined ? notAcceptable(accept) : undefined)
 }

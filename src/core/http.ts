@@ -15,10 +15,10 @@ export function installHttpConventions(app: FastifyInstance, { maxJsonDepth = DE
   // Client libraries send Content-Type on every request, bodyless DELETEs included, sometimes as
   // the literal "undefined". A header that describes no body has nothing to say: drop it, so
   // only a real body is held to "application/json" (else 415).
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     if (req.headers['content-type'] !== undefined && !hasBody(req.headers)) delete req.headers['content-type']
     // RFC 9112 3.2: an HTTP/1.1 request without Host is a 400.
-    if (req.headers.host === undefined && req.raw.httpVersion === '1.1') throw missingHost()
+    done(req.headers.host === undefined && req.raw.httpVersion === '1.1' ? missingHost() : undefined)
   })
 
   // Fastify's JSON parser (prototype-poisoning safe) with BigCommerce's 400 for bad syntax, and

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { ownerOf } from './auth.js'
 import type { CounterStore } from './counter-store.js'
@@ -65,31 +65,44 @@ function announce(reply: FastifyReply, limit: RateLimit, resetMs: number, left: 
   reply.header(RATE_LIMIT_HEADERS.left, Math.max(0, left))
 }
 
-function quotaHook(defaultLimit: RateLimit) {
-  return async function enforceQuota(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    // Auth's hook runs first and refuses a request without an owner, so there always is one here.
-    const owner = ownerOf(req)
-    const limit = owner.rateLimit ?? defaultLimit
-    // Nothing to count: a window that turns over with the clock, a quota never spent.
-    const uncounted = () => announce(reply, limit, limit.windowMs - (this.clock().getTime() % limit.windowMs), limit.quota)
-    if (limit.unlimited) return uncounted()
-    // The window length is part of the key: a changed window starts a fresh count.
-    const counted = await orLetThrough(req, () => this.counters.hit(`quota:${owner.storeHash}:${limit.windowMs}`, limit.windowMs))
-    // Counters out of reach let the request through, still with the headers clients pace by.
-    if (!counted) return uncounted()
-    announce(reply, limit, counted.resetMs, limit.quota - counted.count)
-    if (counted.count > limit.quota) {
-      reply.header(RATE_LIMIT_HEADERS.retryAfter, Math.max(1, Math.ceil(counted.resetMs / 1000)))
-      throw tooManyRequests()
-    }
+/** Nothing to count: a window that turns over with the clock, a quota never spent. */
+function announceUncounted(app: FastifyInstance, reply: FastifyReply, limit: RateLimit): void {
+  announce(reply, limit, limit.windowMs - (app.clock().getTime() % limit.windowMs), limit.quota)
+}
+
+async function countQuota(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, storeHash: string, limit: RateLimit): Promise<void> {
+  // The window length is part of the key: a changed window starts a fresh count.
+  const counted = await orLetThrough(req, () => app.counters.hit(`quota:${storeHash}:${limit.windowMs}`, limit.windowMs))
+  // Counters out of reach let the request through, still with the headers clients pace by.
+  if (!counted) return announceUncounted(app, reply, limit)
+  announce(reply, limit, counted.resetMs, limit.quota - counted.count)
+  if (counted.count > limit.quota) {
+    reply.header(RATE_LIMIT_HEADERS.retryAfter, Math.max(1, Math.ceil(counted.resetMs / 1000)))
+    throw tooManyRequests()
   }
 }
 
-async function enforceConcurrency(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const cap = req.routeOptions.config.concurrency
-  if (cap === undefined) return
+// Both hooks are callback-style and finish at once when there is nothing to count (an unlimited
+// quota, a route without a cap): they run on every request, and an async hook costs a promise.
+function quotaHook(defaultLimit: RateLimit): onRequestHookHandler {
+  return function enforceQuota(this: FastifyInstance, req, reply, done) {
+    // Auth's hook runs first and refuses a request without an owner, so there always is one here.
+    const owner = ownerOf(req)
+    const limit = owner.rateLimit ?? defaultLimit
+    if (!limit.unlimited) return void countQuota(this, req, reply, owner.storeHash, limit).then(() => done(), done)
+    announceUncounted(this, reply, limit)
+    done()
+  }
+}
+
+const enforceConcurrency: onRequestHookHandler = function (this: FastifyInstance, req, reply, done) {
+  if (req.routeOptions.config.concurrency === undefined) return done()
+  takeSlot(this, req, reply, req.routeOptions.config.concurrency).then(() => done(), done)
+}
+
+async function takeSlot(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, cap: number): Promise<void> {
   const key = `concurrency:${ownerOf(req).storeHash}:${req.method} ${req.routeOptions.url}`
-  const taken = await orLetThrough(req, () => this.counters.acquire(key, cap, SLOT_LEASE_MS))
+  const taken = await orLetThrough(req, () => app.counters.acquire(key, cap, SLOT_LEASE_MS))
   if (taken === undefined) return
   if (taken === null) throw tooManyRequests()
   // 'close' ends every response: sent in full, failed, or cut off by the client.

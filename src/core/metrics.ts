@@ -56,10 +56,11 @@ export default fp<MetricsOptions>(
       },
     })
 
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       const route = req.routeOptions.url ?? UNMATCHED
       requests.inc({ method: req.method, route, status: String(reply.statusCode) })
       latency.observe({ method: req.method, route }, reply.elapsedTime / 1000)
+      done()
     })
 
     app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {

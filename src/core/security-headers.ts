@@ -14,7 +14,8 @@ const ALWAYS = {
 const NO_ACTIVE_CONTENT = { ...ALWAYS, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" } as const
 
 export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.headers(req.url === '/docs' || req.url.startsWith('/docs/') ? ALWAYS : NO_ACTIVE_CONTENT)
+    done()
   })
 }

@@ -26,12 +26,15 @@ export default fp<DbPluginOptions>(
     // close the database only when none is left (or after a grace period).
     const holding = new WeakSet<object>()
     let running = 0
-    app.addHook('preHandler', async (req) => {
+    // Callback-style: they run on every request, and an async hook costs a promise and its ticks.
+    app.addHook('preHandler', (req, _reply, done) => {
       running += 1
       holding.add(req)
+      done()
     })
-    app.addHook('onSend', async (req) => {
+    app.addHook('onSend', (req, _reply, payload, done) => {
       if (holding.delete(req)) running -= 1
+      done(null, payload)
     })
     app.addHook('onClose', async () => {
       const deadline = Date.now() + CLOSE_GRACE_MS
