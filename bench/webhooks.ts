@@ -123,7 +123,7 @@ export async function queueDepth(origin: string): Promise<QueueDepth> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Waits until the worker has nothing left to do; returns the seconds it took. */
-async function waitForQuiet(origin: string): Promise<number> {
+export async function waitForQuiet(origin: string): Promise<number> {
   const started = performance.now()
   for (;;) {
     const depth = await queueDepth(origin)

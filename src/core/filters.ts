@@ -59,6 +59,18 @@ export function hasFilters(fields: FilterFields, query: Query): boolean {
   return Object.entries(fields).some(([name, field]) => field.ops.some((op) => present(query[`${name}${SUFFIX[op]}`])))
 }
 
+/** The request's filters as text, the same for the same filters whatever the order of the query: a cache key. */
+export function filterKey(fields: FilterFields, query: Query): string {
+  const parts: unknown[] = []
+  for (const [name, field] of Object.entries(fields)) {
+    for (const op of field.ops) {
+      const key = `${name}${SUFFIX[op]}`
+      if (present(query[key])) parts.push(key, query[key])
+    }
+  }
+  return JSON.stringify(parts)
+}
+
 /** Adds the request's filters to a select; an empty `:in` list filters nothing, as BigCommerce does. */
 export function applyFilters<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import { precompiled } from './precompiled.js'
 import type { Database } from './schema.js'
@@ -7,15 +8,40 @@ import type { Database } from './schema.js'
 // Both are updated inside the caller's transaction; on PostgreSQL the counter row lock
 // serialises concurrent writers of one store, so ids never collide across processes.
 
-// `metafields.lock` counts nothing: its row is the metafield writers' lock (lockStore, locks.ts).
+// `metafields.lock` is the metafield writers' lock (lockStore, locks.ts); it counts the
+// transactions that took it, and `customers.writes` the customer writes: the write versions that
+// keep filtered totals (cached-counts.ts).
 export type CounterName =
   | 'customers.last_id'
   | 'customers.count'
+  | 'customers.writes'
   | 'metafields.lock'
   | 'addresses.last_id'
   | 'attributes.last_id'
   | 'attribute_values.last_id'
   | 'form_fields.last_id'
+
+/**
+ * The write versions (db/cached-counts.ts). A version should never come back to a value it had
+ * for the same store id: a total kept under it would be served again. A reset moves them forward
+ * (startWriteVersions with the values before); a new store starts them at a random point of
+ * 2^30, so a store made again under the id of a deleted one (SQLite reuses the highest id) does
+ * not walk through its predecessor's versions, but by a chance of about its writes in 2^30
+ * (the process that deleted it also forgets its totals).
+ */
+export const WRITE_VERSIONS = ['customers.writes', 'metafields.lock'] as const satisfies readonly CounterName[]
+
+/** Starts the store's write versions: past their values before (a reset), else at a random point (a new store). */
+export async function startWriteVersions(trx: Transaction<Database>, storeId: number, before?: ReadonlyMap<string, number>): Promise<void> {
+  const start = (name: string) => (before ? (before.get(name) ?? 0) + 1 : randomInt(1, 2 ** 30))
+  await trx.insertInto('store_counters').values(WRITE_VERSIONS.map((name) => ({ store_id: storeId, name, value: start(name) }))).execute()
+}
+
+/** The store's write versions as they stand. */
+export async function readWriteVersions(trx: Transaction<Database>, storeId: number): Promise<Map<string, number>> {
+  const rows = await trx.selectFrom('store_counters').select(['name', 'value']).where('store_id', '=', storeId).where('name', 'in', [...WRITE_VERSIONS]).execute()
+  return new Map(rows.map((row) => [row.name, Number(row.value)]))
+}
 
 /** Reserves `n` consecutive ids and returns the first. */
 export async function reserveIds(trx: Transaction<Database>, storeId: number, name: CounterName, n: number): Promise<number> {

@@ -20,11 +20,15 @@ const AREA_ROWS = {
   metafields: 'metafields.lock',
 } as const satisfies Record<string, CounterName>
 
+/** Rows that are locks only, not id counters: each lock adds 1, so the row is the area's write version (cached-counts.ts). */
+const VERSIONED: ReadonlySet<CounterName> = new Set(['metafields.lock'])
+
 export type StoreArea = keyof typeof AREA_ROWS
 
 /** Makes this transaction the only writer of one area of a store until it ends. */
 export async function lockStore(trx: Transaction<Database>, storeId: number, area: StoreArea): Promise<void> {
-  await addToCounter(trx, storeId, AREA_ROWS[area], 0)
+  const row = AREA_ROWS[area]
+  await addToCounter(trx, storeId, row, VERSIONED.has(row) ? 1 : 0)
 }
 
 /**

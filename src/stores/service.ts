@@ -5,6 +5,8 @@ import type { TokenOwner } from '../core/auth.js'
 import { rateLimitOf } from '../core/rate-limit-plans.js'
 import { ALL_SCOPES } from '../core/scopes.js'
 import { isUniqueViolation } from '../db/dialect.js'
+import { forgetStoreCounts } from '../db/cached-counts.js'
+import { readWriteVersions, startWriteVersions } from '../db/counters.js'
 import { precompiled } from '../db/precompiled.js'
 import { STORE_DATA_TABLES, type Database } from '../db/schema.js'
 import { StoreAdminError, storeIdOf } from './lookup.js'
@@ -44,6 +46,7 @@ export async function createStore(db: Kysely<Database>, hash: string, name = has
       const { id } = await trx.insertInto('stores').values(store).returning('id').executeTakeFirstOrThrow()
       // Channel 1, the default storefront, comes with every store (src/stores/channels.ts).
       await trx.insertInto('channels').values({ store_id: id, id: 1, name, date_created: store.date_created }).execute()
+      await startWriteVersions(trx, id)
     })
   } catch (error) {
     if (isUniqueViolation(error)) throw new StoreAdminError('conflict', `store "${hash}" already exists`)
@@ -63,15 +66,19 @@ export async function countStores(db: Kysely<Database>): Promise<number> {
 
 /** Deletes a store with its accounts and all its data (every table cascades from stores). */
 export async function deleteStore(db: Kysely<Database>, hash: string): Promise<void> {
-  const result = await db.deleteFrom('stores').where('hash', '=', hash).executeTakeFirst()
-  if (Number(result.numDeletedRows) === 0) throw new StoreAdminError('not_found', `no store "${hash}"`)
+  const result = await db.deleteFrom('stores').where('hash', '=', hash).returning('id').executeTakeFirst()
+  if (!result) throw new StoreAdminError('not_found', `no store "${hash}"`)
+  forgetStoreCounts(db, result.id)
 }
 
 /** Empties a store's data (customers and everything hanging off them; ids restart at 1) and keeps its accounts and channels (STORE_ADMIN_TABLES). */
 export async function resetStore(db: Kysely<Database>, hash: string): Promise<void> {
   const id = await storeIdOf(db, hash)
   await db.transaction().execute(async (trx) => {
+    const versions = await readWriteVersions(trx, id)
     for (const table of STORE_DATA_TABLES) await trx.deleteFrom(table).where('store_id', '=', id).execute()
+    // The counters go with the data, but the write versions move on: totals kept before are stale.
+    await startWriteVersions(trx, id, versions)
   })
 }
 

@@ -3,7 +3,8 @@ import { addToCounter, readCounter } from '../../db/counters.js'
 import { withNextIds } from '../../db/numbering.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
-import { applyFilters, hasFilters } from '../../core/filters.js'
+import { applyFilters, filterKey, hasFilters } from '../../core/filters.js'
+import { countSinceLastWrite } from '../../db/cached-counts.js'
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS } from './schemas.js'
 import { possibleIds } from '../../db/ids.js'
 
@@ -39,11 +40,13 @@ export function countFiltered(db: Kysely<Database>, storeId: number, query: Reco
   return matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n'))
 }
 
-/** The list total: the store's counter when nothing narrows the list, else an indexed count. */
+/** The list total: the store's counter when nothing narrows the list, else a count kept until the next customer write. */
 export async function countCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
   if (!hasFilters(CUSTOMER_FILTERS, query)) return readCounter(db, storeId, 'customers.count')
-  const row = await countFiltered(db, storeId, query).executeTakeFirstOrThrow()
-  return Number(row.n)
+  return countSinceLastWrite(db, storeId, 'customers.writes', filterKey(CUSTOMER_FILTERS, query), async () => {
+    const row = await countFiltered(db, storeId, query).executeTakeFirstOrThrow()
+    return Number(row.n)
+  })
 }
 
 export async function findCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<CustomerRow[]> {
@@ -74,11 +77,22 @@ export async function insertCustomers(
   const numbered = (await withNextIds(trx, storeId, 'customers', rows)).map((row) => ({ ...row, api_json: jsonHead(row) }))
   await trx.insertInto('customers').values(numbered).execute()
   await addToCounter(trx, storeId, 'customers.count', rows.length)
+  await noteWrite(trx, storeId)
   return numbered.map((row) => row.id)
 }
 
-export async function updateCustomer(trx: Transaction<Database>, storeId: number, id: number, changes: Updateable<CustomerTable>): Promise<void> {
-  await trx.updateTable('customers').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
+/** Applies each row's changes, in order (an id named twice gets both). */
+export async function updateCustomers(trx: Transaction<Database>, storeId: number, updates: readonly { id: number; changes: Updateable<CustomerTable> }[]): Promise<void> {
+  if (updates.length === 0) return
+  for (const { id, changes } of updates) {
+    await trx.updateTable('customers').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
+  }
+  await noteWrite(trx, storeId)
+}
+
+/** Every write of customers moves the store's customers write version, which filtered totals are kept by (db/cached-counts.ts). */
+function noteWrite(trx: Transaction<Database>, storeId: number): Promise<number> {
+  return addToCounter(trx, storeId, 'customers.writes', 1)
 }
 
 /** Deletes customers; returns the ids of those that existed, in id order. */
@@ -87,6 +101,9 @@ export async function deleteCustomers(trx: Transaction<Database>, storeId: numbe
   if (possible.length === 0) return []
   const rows = await trx.deleteFrom('customers').where('store_id', '=', storeId).where('id', 'in', possible).returning('id').execute()
   const deleted = sortedById(rows).map((row) => row.id)
-  if (deleted.length > 0) await addToCounter(trx, storeId, 'customers.count', -deleted.length)
+  if (deleted.length > 0) {
+    await addToCounter(trx, storeId, 'customers.count', -deleted.length)
+    await noteWrite(trx, storeId)
+  }
   return deleted
 }

@@ -165,12 +165,13 @@ export async function updateCustomers(db: Kysely<Database>, now: Date, storeId: 
     await checkChannels(trx, storeId, items.map((item) => ({ channel_ids: item.channel_ids })))
 
     const channelsBefore = new Map([...current].map(([id, row]) => [id, row.channel_ids]))
-    for (const [i, item] of items.entries()) {
+    const updates = items.map((item, i) => {
       const row = current.get(item.id)!
       const changes = updateOf(item, row, hashes[i], stamp)
       Object.assign(row, changes)
-      await q.updateCustomer(trx, storeId, item.id, { ...changes, api_json: customerJsonHead(row) })
-    }
+      return { id: item.id, changes: { ...changes, api_json: customerJsonHead(row) } }
+    })
+    await q.updateCustomers(trx, storeId, updates)
     // `current` holds each row as the batch left it.
     const rescoped = items.filter((item) => item.email !== undefined || item.channel_ids !== undefined)
     await checkEmailScopes(trx, storeId, 'update', rescoped.map((item) => ({ id: item.id, email: current.get(item.id)!.email })))

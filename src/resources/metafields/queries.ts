@@ -1,5 +1,6 @@
 import type { Kysely, Updateable, Transaction } from 'kysely'
-import { applyFilters } from '../../core/filters.js'
+import { applyFilters, filterKey } from '../../core/filters.js'
+import { countSinceLastWrite } from '../../db/cached-counts.js'
 import { type Database, type MetafieldTable } from '../../db/schema.js'
 import { visibleTo, type MetafieldAccount } from './permissions.js'
 import type { ParentTable } from './resource.js'
@@ -29,9 +30,18 @@ export function filteredMetafields(db: Kysely<Database>, scope: ListScope, query
   return matching(db, scope, query).selectAll()
 }
 
+/**
+ * The list total, counted again only after a metafield write (every one takes the store's
+ * metafield lock, whose row is their write version: db/cached-counts.ts). A store-wide list
+ * counted every metafield the account can see on every request.
+ */
 export async function countMetafields(db: Kysely<Database>, scope: ListScope, query: Record<string, unknown>): Promise<number> {
-  const row = await matching(db, scope, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  return Number(row.n)
+  const { account, resourceType, resourceId } = scope
+  const key = JSON.stringify([resourceType, resourceId ?? null, account.writeAll ? null : account.clientId, filterKey(METAFIELD_FILTERS, query)])
+  return countSinceLastWrite(db, account.storeId, 'metafields.lock', key, async () => {
+    const row = await matching(db, scope, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    return Number(row.n)
+  })
 }
 
 export async function findMetafields(db: Kysely<Database>, storeId: number, resourceType: string, ids: readonly number[]): Promise<MetafieldRow[]> {

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BACKENDS } from './helpers/backends.js'
+import { admin } from './helpers/admin.js'
+import { buildTestApp, newCustomer, type TestApp, type TestStore } from './helpers/app.js'
+import { newMetafield } from './helpers/metafields.js'
+
+// Filtered list totals are counted once and kept until the next write of what they count
+// (src/db/cached-counts.ts). These tests read a total, write, and read it again, through every
+// kind of write that changes it, on one node and from a second node whose own cache never saw
+// the write (on PostgreSQL a process of its own on the same database; on SQLite a second app on
+// the same handle).
+
+const total = async (store: TestStore, query: string) => {
+  const res = await store.request('GET', `${query}${query.includes('?') ? '&' : '?'}limit=1`)
+  expect(res.status, JSON.stringify(res.body)).toBe(200)
+  return res.body.meta.pagination.total as number
+}
+
+describe.each(BACKENDS)('%s: filtered list totals', (backend) => {
+  let t: TestApp
+  let other: TestApp
+
+  beforeAll(async () => {
+    t = await buildTestApp(backend)
+    other = await buildTestApp(backend, backend === 'sqlite' ? { db: t.db } : {})
+  })
+  afterAll(async () => {
+    await other.close()
+    await t.close()
+  })
+
+  /** The same store as seen through the second node. */
+  const onOther = (store: TestStore): TestStore => ({
+    ...store,
+    request: (method, path, body, options = {}) =>
+      other.app.inject({ method: method as 'GET', url: `/stores/${store.hash}/v3${path}`, headers: { 'x-auth-token': options.token ?? store.token, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) })
+        .then((r) => ({ status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined, headers: r.headers, text: r.body })),
+  })
+
+  it('follows creates, updates and deletes of customers, on both nodes', async () => {
+    const store = await t.newStore()
+    const far = onOther(store)
+    const query = '/customers?company:in=Acme'
+    expect(await total(store, query)).toBe(0)
+    expect(await total(far, query)).toBe(0)
+    const created = await store.request('POST', '/customers', [newCustomer({ company: 'Acme' }), newCustomer({ company: 'Acme' }), newCustomer()])
+    expect(created.status).toBe(200)
+    expect(await total(store, query)).toBe(2)
+    expect(await total(far, query)).toBe(2)
+    // Written through the other node: the first one's kept total must move too.
+    expect((await far.request('PUT', '/customers', [{ id: created.body.data[2].id, company: 'Acme' }])).status).toBe(200)
+    expect(await total(store, query)).toBe(3)
+    expect((await store.request('PUT', '/customers', [{ id: created.body.data[0].id, company: 'Globex' }])).status).toBe(200)
+    expect(await total(far, query)).toBe(2)
+    expect(await total(store, `${query},Globex`)).toBe(3)
+    expect((await far.request('DELETE', `/customers?id:in=${created.body.data[1].id}`)).status).toBe(204)
+    expect(await total(store, query)).toBe(1)
+    // A refused batch writes nothing, and the total stays.
+    expect((await store.request('POST', '/customers', [newCustomer({ company: 'Acme' }), { first_name: 'no email' }])).status).toBe(422)
+    expect(await total(store, query)).toBe(1)
+  })
+
+  it('starts again after a store reset, and is never another store\'s', async () => {
+    const store = await t.newStore()
+    const neighbour = await t.newStore()
+    await store.request('POST', '/customers', [newCustomer({ company: 'Acme' })])
+    await neighbour.request('POST', '/customers', [newCustomer({ company: 'Acme' }), newCustomer({ company: 'Acme' })])
+    expect(await total(store, '/customers?company:in=Acme')).toBe(1)
+    expect(await total(neighbour, '/customers?company:in=Acme')).toBe(2)
+    expect((await admin(t, 'POST', `/stores/${store.hash}/reset`)).status).toBe(204)
+    expect(await total(store, '/customers?company:in=Acme')).toBe(0)
+    expect(await total(onOther(store), '/customers?company:in=Acme')).toBe(0)
+    await store.request('POST', '/customers', [newCustomer({ company: 'Acme' }), newCustomer({ company: 'Acme' }), newCustomer({ company: 'Acme' })])
+    expect(await total(store, '/customers?company:in=Acme')).toBe(3)
+    expect(await total(neighbour, '/customers?company:in=Acme')).toBe(2)
+  })
+
+  it('follows metafield writes in the store-wide list, per account, and a customer deletion that takes its metafields', async () => {
+    const store = await t.newStore()
+    const created = await store.request('POST', '/customers', [newCustomer(), newCustomer()])
+    const [a, b] = created.body.data.map((c: { id: number }) => c.id)
+    const otherToken = await store.tokenWith(['store_v2_customers'])
+    const all = '/customers/metafields'
+    expect(await total(store, all)).toBe(0)
+    const batch = await store.request('POST', all, [
+      { ...newMetafield({ permission_set: 'app_only' }), resource_id: a },
+      { ...newMetafield({ permission_set: 'read' }), resource_id: b },
+    ])
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200)
+    expect(await total(store, all)).toBe(2)
+    // Another account does not see the app_only one: its total is its own.
+    const seen = await store.request('GET', `${all}?limit=1`, undefined, { token: otherToken })
+    expect(seen.body.meta.pagination.total).toBe(1)
+    expect(await total(onOther(store), all)).toBe(2)
+    expect((await onOther(store).request('DELETE', `/customers?id:in=${a}`)).status).toBe(204)
+    expect(await total(store, all)).toBe(1)
+    const id = batch.body.data[1].id
+    expect((await store.request('DELETE', `${all}`, [id])).status).toBe(200)
+    expect(await total(store, all)).toBe(0)
+  })
+})
