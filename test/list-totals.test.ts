@@ -98,4 +98,36 @@ describe.each(BACKENDS)('%s: filtered list totals', (backend) => {
     expect((await store.request('DELETE', `${all}`, [id])).status).toBe(200)
     expect(await total(store, all)).toBe(0)
   })
+
+  it('follows address and attribute value writes, an attribute deletion and a customer deletion that take them with them', async () => {
+    const store = await t.newStore()
+    let street = 0
+    // Each one different: an address identical to one the customer has is not added again.
+    const address = (customer_id: number) => ({ customer_id, first_name: 'A', last_name: 'B', address1: `${(street += 1)} Main St`, city: 'Austin', country_code: 'US', state_or_province: 'Texas', postal_code: '78701' })
+    const created = await store.request('POST', '/customers', [newCustomer(), newCustomer()])
+    const [a, b] = created.body.data.map((c: { id: number }) => c.id)
+    expect(await total(store, '/customers/addresses')).toBe(0)
+    expect((await store.request('POST', '/customers/addresses', [address(a), address(a), address(b)])).status).toBe(200)
+    expect(await total(store, '/customers/addresses')).toBe(3)
+    expect(await total(store, `/customers/addresses?customer_id:in=${a}`)).toBe(2)
+    expect((await onOther(store).request('DELETE', `/customers?id:in=${a}`)).status).toBe(204)
+    expect(await total(store, '/customers/addresses')).toBe(1)
+    expect(await total(store, `/customers/addresses?customer_id:in=${a}`)).toBe(0)
+
+    const attributes = await store.request('POST', '/customers/attributes', [{ name: 'Nickname', type: 'string' }, { name: 'Tier', type: 'string' }])
+    expect(attributes.status).toBe(200)
+    const [nickname, tier] = attributes.body.data.map((x: { id: number }) => x.id)
+    expect(await total(store, '/customers/attribute-values')).toBe(0)
+    const values = await store.request('PUT', '/customers/attribute-values', [
+      { customer_id: b, attribute_id: nickname, value: 'Bee' },
+      { customer_id: b, attribute_id: tier, value: 'Gold' },
+    ])
+    expect(values.status, JSON.stringify(values.body)).toBe(200)
+    expect(await total(store, '/customers/attribute-values')).toBe(2)
+    expect((await onOther(store).request('DELETE', `/customers/attributes?id:in=${tier}`)).status).toBe(204)
+    expect(await total(store, '/customers/attribute-values')).toBe(1)
+    expect((await store.request('DELETE', `/customers?id:in=${b}`)).status).toBe(204)
+    expect(await total(store, '/customers/attribute-values')).toBe(0)
+    expect(await total(onOther(store), '/customers/addresses')).toBe(0)
+  })
 })

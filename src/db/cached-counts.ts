@@ -13,7 +13,8 @@ import type { Database } from './schema.js'
 const MAX_ENTRIES = 10_000
 
 interface Kept {
-  version: number
+  /** the versions as they read when it was counted */
+  version: string
   total: number
 }
 
@@ -27,18 +28,23 @@ export function forgetStoreCounts(db: Kysely<Database>, storeId: number): void {
   for (const id of cache.keys()) if (id.startsWith(`${storeId} `)) cache.delete(id)
 }
 
-/** The total `count` gives for `key` (what the list filters on, as text), counted again only after a write moved `version`. */
+/**
+ * The total `count` gives for `key` (what the list filters on, as text), counted again only
+ * after a write moved one of `versions`: a list of rows that a customer's deletion takes with it
+ * (addresses, attribute values) depends on `customers.writes` too.
+ */
 export async function countSinceLastWrite(
   db: Kysely<Database>,
   storeId: number,
-  version: CounterName,
+  versions: CounterName | readonly CounterName[],
   key: string,
   count: () => Promise<number>,
 ): Promise<number> {
-  const current = await readCounter(db, storeId, version)
+  const names = typeof versions === 'string' ? [versions] : versions
+  const current = (await Promise.all(names.map((name) => readCounter(db, storeId, name)))).join(',')
   let cache = caches.get(db)
   if (!cache) caches.set(db, (cache = new Map()))
-  const id = `${storeId} ${version} ${key}`
+  const id = `${storeId} ${names.join(',')} ${key}`
   const kept = cache.get(id)
   // Deleted and set again either way: the Map's order is then least recently used first.
   cache.delete(id)

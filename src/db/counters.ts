@@ -9,12 +9,16 @@ import type { Database } from './schema.js'
 // serialises concurrent writers of one store, so ids never collide across processes.
 
 // `metafields.lock` is the metafield writers' lock (lockStore, locks.ts); it counts the
-// transactions that took it, and `customers.writes` the customer writes: the write versions that
-// keep filtered totals (cached-counts.ts).
+// transactions that took it. `customers.writes` counts the customer writes, and the other
+// `<area>.writes` the transactions that took that area's lock: the write versions that keep list
+// totals (cached-counts.ts).
 export type CounterName =
   | 'customers.last_id'
   | 'customers.count'
   | 'customers.writes'
+  | 'addresses.writes'
+  | 'attributes.writes'
+  | 'attribute_values.writes'
   | 'metafields.lock'
   | 'addresses.last_id'
   | 'attributes.last_id'
@@ -29,7 +33,9 @@ export type CounterName =
  * not walk through its predecessor's versions, but by a chance of about its writes in 2^30
  * (the process that deleted it also forgets its totals).
  */
-export const WRITE_VERSIONS = ['customers.writes', 'metafields.lock'] as const satisfies readonly CounterName[]
+export const WRITE_VERSIONS = [
+  'customers.writes', 'metafields.lock', 'addresses.writes', 'attributes.writes', 'attribute_values.writes',
+] as const satisfies readonly CounterName[]
 
 /** Starts the store's write versions: past their values before (a reset), else at a random point (a new store). */
 export async function startWriteVersions(trx: Transaction<Database>, storeId: number, before?: ReadonlyMap<string, number>): Promise<void> {

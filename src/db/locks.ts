@@ -20,15 +20,27 @@ const AREA_ROWS = {
   metafields: 'metafields.lock',
 } as const satisfies Record<string, CounterName>
 
-/** Rows that are locks only, not id counters: each lock adds 1, so the row is the area's write version (cached-counts.ts). */
-const VERSIONED: ReadonlySet<CounterName> = new Set(['metafields.lock'])
-
 export type StoreArea = keyof typeof AREA_ROWS
 
-/** Makes this transaction the only writer of one area of a store until it ends. */
+/**
+ * Each area's write version (cached-counts.ts), which every lock moves: an area's writers all
+ * take its lock. An id counter cannot be it (adding would spend ids): those areas have one of
+ * their own, written under the lock just taken, so it adds no waiting. The metafields' lock row
+ * counts nothing else and is its own version.
+ */
+export const AREA_VERSIONS = {
+  addresses: 'addresses.writes',
+  attributes: 'attributes.writes',
+  attribute_values: 'attribute_values.writes',
+  metafields: 'metafields.lock',
+} as const satisfies Record<StoreArea, CounterName>
+
+/** Makes this transaction the only writer of one area of a store until it ends, and moves the area's write version. */
 export async function lockStore(trx: Transaction<Database>, storeId: number, area: StoreArea): Promise<void> {
   const row = AREA_ROWS[area]
-  await addToCounter(trx, storeId, row, VERSIONED.has(row) ? 1 : 0)
+  const version = AREA_VERSIONS[area]
+  await addToCounter(trx, storeId, row, row === version ? 1 : 0)
+  if (row !== version) await addToCounter(trx, storeId, version, 1)
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely'
-import { applyFilters } from '../../core/filters.js'
+import { applyFilters, filterKey } from '../../core/filters.js'
+import { countSinceLastWrite } from '../../db/cached-counts.js'
 import { withNextIds } from '../../db/numbering.js'
 import { type CustomerAddressTable, type Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
@@ -17,9 +18,12 @@ export function filteredAddresses(db: Kysely<Database>, storeId: number, query: 
   return matching(db, storeId, query).selectAll()
 }
 
+/** The list total, counted again only after an address write or a customer write (a deleted customer takes its addresses). */
 export async function countAddresses(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
-  const row = await matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  return Number(row.n)
+  return countSinceLastWrite(db, storeId, ['addresses.writes', 'customers.writes'], filterKey(ADDRESS_FILTERS, query), async () => {
+    const row = await matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    return Number(row.n)
+  })
 }
 
 export async function findAddresses(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<AddressRow[]> {

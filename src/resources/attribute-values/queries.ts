@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely'
-import { applyFilters } from '../../core/filters.js'
+import { applyFilters, filterKey } from '../../core/filters.js'
+import { countSinceLastWrite } from '../../db/cached-counts.js'
 import { withNextIds } from '../../db/numbering.js'
 import { type CustomerAttributeValueTable, type Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
@@ -22,9 +23,15 @@ export function filteredValues(db: Kysely<Database>, storeId: number, query: Rec
   return matching(db, storeId, query).selectAll('v')
 }
 
+/**
+ * The list total, counted again only after an attribute value write (an attribute's deletion
+ * takes that lock too) or a customer write (a deleted customer takes its values).
+ */
 export async function countValues(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
-  const row = await matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  return Number(row.n)
+  return countSinceLastWrite(db, storeId, ['attribute_values.writes', 'customers.writes'], filterKey(ATTRIBUTE_VALUE_FILTERS, query), async () => {
+    const row = await matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    return Number(row.n)
+  })
 }
 
 export async function findValues(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<ValueRow[]> {
