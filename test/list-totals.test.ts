@@ -130,4 +130,21 @@ describe.each(BACKENDS)('%s: filtered list totals', (backend) => {
     expect(await total(store, '/customers/attribute-values')).toBe(0)
     expect(await total(onOther(store), '/customers/addresses')).toBe(0)
   })
+
+  it('a metafield batch whose every item is refused changes nothing, not even a write version', async () => {
+    const store = await t.newStore()
+    const created = await store.request('POST', '/customers', [newCustomer()])
+    const id = created.body.data[0].id
+    const first = await store.request('POST', '/customers/metafields', [{ ...newMetafield({ key: 'k' }), resource_id: id }])
+    expect(first.status).toBe(200)
+    const { id: storeId } = await t.db.selectFrom('stores').select('id').where('hash', '=', store.hash).executeTakeFirstOrThrow()
+    const counters = () => t.db.selectFrom('store_counters').select(['name', 'value']).where('store_id', '=', storeId).orderBy('name').execute()
+    const before = await counters()
+    // The same identity again: every item refused, a 422 that commits nothing.
+    const again = await store.request('POST', '/customers/metafields', [{ ...newMetafield({ key: 'k' }), resource_id: id }])
+    expect(again.status).toBe(422)
+    expect(again.body.meta).toMatchObject({ success: 0, failed: 1 })
+    expect(await counters()).toEqual(before)
+    expect(await total(store, '/customers/metafields')).toBe(1)
+  })
 })

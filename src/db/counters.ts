@@ -8,8 +8,8 @@ import type { Database } from './schema.js'
 // Both are updated inside the caller's transaction; on PostgreSQL the counter row lock
 // serialises concurrent writers of one store, so ids never collide across processes.
 
-// `metafields.lock` is the metafield writers' lock (lockStore, locks.ts); it counts the
-// transactions that took it. `customers.writes` counts the customer writes, and the other
+// `metafields.lock` is the metafield writers' lock (lockStore, locks.ts); it counts the metafield
+// write functions that changed a row. `customers.writes` counts the customer writes, and the other
 // `<area>.writes` the transactions that took that area's lock: the write versions that keep list
 // totals (cached-counts.ts).
 export type CounterName =

@@ -23,24 +23,24 @@ const AREA_ROWS = {
 export type StoreArea = keyof typeof AREA_ROWS
 
 /**
- * Each area's write version (cached-counts.ts), which every lock moves: an area's writers all
- * take its lock. An id counter cannot be it (adding would spend ids): those areas have one of
- * their own, written under the lock just taken, so it adds no waiting. The metafields' lock row
- * counts nothing else and is its own version.
+ * The write version (cached-counts.ts) that a lock moves: these areas' writers all take their
+ * lock, and a batch of theirs that refuses anything refuses all and rolls back, so a committed
+ * lock is a committed write. (An id counter cannot be the version: adding would spend ids. The
+ * version row is written under the lock just taken, so it adds no waiting.) Metafield batches
+ * may commit with every item refused (a 422 that wrote nothing): their version, the lock row
+ * itself, is moved by their write functions when a row changed (metafields/queries.ts).
  */
-export const AREA_VERSIONS = {
+const AREA_VERSIONS: Partial<Record<StoreArea, CounterName>> = {
   addresses: 'addresses.writes',
   attributes: 'attributes.writes',
   attribute_values: 'attribute_values.writes',
-  metafields: 'metafields.lock',
-} as const satisfies Record<StoreArea, CounterName>
+}
 
-/** Makes this transaction the only writer of one area of a store until it ends, and moves the area's write version. */
+/** Makes this transaction the only writer of one area of a store until it ends, and moves the area's write version where the lock is one. */
 export async function lockStore(trx: Transaction<Database>, storeId: number, area: StoreArea): Promise<void> {
-  const row = AREA_ROWS[area]
+  await addToCounter(trx, storeId, AREA_ROWS[area], 0)
   const version = AREA_VERSIONS[area]
-  await addToCounter(trx, storeId, row, row === version ? 1 : 0)
-  if (row !== version) await addToCounter(trx, storeId, version, 1)
+  if (version) await addToCounter(trx, storeId, version, 1)
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Kysely, Updateable, Transaction } from 'kysely'
 import { applyFilters, filterKey } from '../../core/filters.js'
 import { countSinceLastWrite } from '../../db/cached-counts.js'
+import { addToCounter } from '../../db/counters.js'
 import { type Database, type MetafieldTable } from '../../db/schema.js'
 import { visibleTo, type MetafieldAccount } from './permissions.js'
 import type { ParentTable } from './resource.js'
@@ -142,20 +143,33 @@ export async function identityTaken(
   return found !== undefined
 }
 
+/**
+ * Each write function that changes a row moves the store's metafield write version, the row of
+ * their lock (db/cached-counts.ts, db/locks.ts): not the lock itself, since a batch whose every
+ * item was refused still commits, and must leave everything as it was.
+ */
+function noteWrite(trx: Transaction<Database>, storeId: number): Promise<number> {
+  return addToCounter(trx, storeId, 'metafields.lock', 1)
+}
+
 /** Inserts metafields; returns the stored rows, in no particular order. */
 export async function insertMetafields(trx: Transaction<Database>, rows: NewMetafieldRow[]): Promise<MetafieldRow[]> {
   if (rows.length === 0) return []
-  return trx.insertInto('metafields').values(rows).returningAll().execute()
+  const inserted = await trx.insertInto('metafields').values(rows).returningAll().execute()
+  await noteWrite(trx, rows[0]!.store_id)
+  return inserted
 }
 
-export async function updateMetafield(trx: Transaction<Database>, id: number, changes: Updateable<MetafieldTable>): Promise<void> {
-  await trx.updateTable('metafields').set(changes).where('id', '=', id).execute()
+export async function updateMetafield(trx: Transaction<Database>, storeId: number, id: number, changes: Updateable<MetafieldTable>): Promise<void> {
+  await trx.updateTable('metafields').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
+  await noteWrite(trx, storeId)
 }
 
-export async function deleteMetafields(trx: Transaction<Database>, ids: readonly number[]): Promise<void> {
+export async function deleteMetafields(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<void> {
   const possible = possibleIds(ids)
   if (possible.length === 0) return
-  await trx.deleteFrom('metafields').where('id', 'in', possible).execute()
+  await trx.deleteFrom('metafields').where('store_id', '=', storeId).where('id', 'in', possible).execute()
+  await noteWrite(trx, storeId)
 }
 
 /** Deletes every metafield of these resources, whoever owns it. */
@@ -167,4 +181,5 @@ export async function deleteResourceMetafields(trx: Transaction<Database>, store
     .where('resource_type', '=', resourceType)
     .where('resource_id', 'in', [...resourceIds])
     .execute()
+  await noteWrite(trx, storeId)
 }

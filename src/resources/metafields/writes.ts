@@ -140,7 +140,7 @@ export async function updateItems(
         continue
       }
       const changes = { ...editable(item.changes), date_modified: stamp }
-      await q.updateMetafield(trx, row.id, changes)
+      await q.updateMetafield(trx, row.store_id, row.id, changes)
       const updated = { ...row, ...changes }
       rows.set(row.id, updated)
       data.push(updated)
@@ -174,7 +174,7 @@ export async function deleteItems(
       if (refusal) failures.push(failure(id, refusal))
       else deleted.push(id)
     }
-    await q.deleteMetafields(trx, deleted)
+    await q.deleteMetafields(trx, account.storeId, deleted)
     await recordMetafieldEvents(trx, account.storeId, resource, 'deleted', deleted.map((id) => rows.get(id)!))
     return { data: deleted, failures, total: unique.length }
   })
