@@ -25,7 +25,7 @@ export type StoreArea = keyof typeof AREA_ROWS
 /**
  * The write version (cached-counts.ts) that a lock moves: these areas' writers all take their
  * lock, and a batch of theirs that refuses anything refuses all and rolls back, so a committed
- * lock is a committed write. (An id counter cannot be the version: adding would spend ids. The
+ * lock belongs to an accepted write (one that changed nothing only costs a count). (An id counter cannot be the version: adding would spend ids. The
  * version row is written under the lock just taken, so it adds no waiting.) Metafield batches
  * may commit with every item refused (a 422 that wrote nothing): their version, the lock row
  * itself, is moved by their write functions when a row changed (metafields/queries.ts).
