@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, SelectQueryBuilder } from 'kysely'
 import { readCounter, type CounterName } from './counters.js'
 import type { Database } from './schema.js'
 
@@ -28,9 +28,15 @@ export function forgetStoreCounts(db: Kysely<Database>, storeId: number): void {
   for (const id of cache.keys()) if (id.startsWith(`${storeId} `)) cache.delete(id)
 }
 
+/** The rows a select matches. */
+async function countOf(matching: SelectQueryBuilder<any, any, any>): Promise<number> {
+  const row = await matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
 /**
- * The total `count` gives for `key` (what the list filters on, as text), counted again only
- * after a write moved one of `versions`: a list of rows that a customer's deletion takes with it
+ * The number of rows `matching` selects, for `key` (what the list filters on, as text): counted
+ * (and the select built) again only after a write moved one of `versions`: a list of rows that a customer's deletion takes with it
  * (addresses, attribute values) depends on `customers.writes` too.
  */
 export async function countSinceLastWrite(
@@ -38,7 +44,7 @@ export async function countSinceLastWrite(
   storeId: number,
   versions: CounterName | readonly CounterName[],
   key: string,
-  count: () => Promise<number>,
+  matching: () => SelectQueryBuilder<any, any, any>,
 ): Promise<number> {
   const names = typeof versions === 'string' ? [versions] : versions
   const current = (await Promise.all(names.map((name) => readCounter(db, storeId, name)))).join(',')
@@ -48,7 +54,7 @@ export async function countSinceLastWrite(
   const kept = cache.get(id)
   // Deleted and set again either way: the Map's order is then least recently used first.
   cache.delete(id)
-  const fresh = kept?.version === current ? kept : { version: current, total: await count() }
+  const fresh = kept?.version === current ? kept : { version: current, total: await countOf(matching()) }
   cache.set(id, fresh)
   if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!)
   return fresh.total

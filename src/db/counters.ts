@@ -9,7 +9,7 @@ import type { Database } from './schema.js'
 // serialises concurrent writers of one store, so ids never collide across processes.
 
 // `metafields.lock` is the metafield writers' lock (lockStore, locks.ts); it counts the metafield
-// write functions that changed a row. `customers.writes` counts the customer writes, and the other
+// writes that changed a row. `customers.writes` counts the customer writes, and the other
 // `<area>.writes` the transactions that took that area's lock: the write versions that keep list
 // totals (cached-counts.ts).
 export type CounterName =
@@ -17,7 +17,6 @@ export type CounterName =
   | 'customers.count'
   | 'customers.writes'
   | 'addresses.writes'
-  | 'attributes.writes'
   | 'attribute_values.writes'
   | 'metafields.lock'
   | 'addresses.last_id'
@@ -34,7 +33,7 @@ export type CounterName =
  * (the process that deleted it also forgets its totals).
  */
 export const WRITE_VERSIONS = [
-  'customers.writes', 'metafields.lock', 'addresses.writes', 'attributes.writes', 'attribute_values.writes',
+  'customers.writes', 'metafields.lock', 'addresses.writes', 'attribute_values.writes',
 ] as const satisfies readonly CounterName[]
 
 /** Starts the store's write versions: past their values before (a reset), else at a random point (a new store). */

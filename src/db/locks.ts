@@ -25,14 +25,15 @@ export type StoreArea = keyof typeof AREA_ROWS
 /**
  * The write version (cached-counts.ts) that a lock moves: these areas' writers all take their
  * lock, and a batch of theirs that refuses anything refuses all and rolls back, so a committed
- * lock belongs to an accepted write (one that changed nothing only costs a count). (An id counter cannot be the version: adding would spend ids. The
- * version row is written under the lock just taken, so it adds no waiting.) Metafield batches
- * may commit with every item refused (a 422 that wrote nothing): their version, the lock row
- * itself, is moved by their write functions when a row changed (metafields/queries.ts).
+ * lock belongs to an accepted write (one that changed nothing only costs a count). An id counter
+ * cannot be the version (adding would spend ids); the version row is written under the lock
+ * just taken, so it adds no waiting. Only the areas whose totals are kept have one. Metafield
+ * batches may commit with every item refused (a 422 that wrote nothing): their version, the
+ * lock row itself, moves once per batch that changed a row (metafields/writes.ts).
  */
 const AREA_VERSIONS: Partial<Record<StoreArea, CounterName>> = {
   addresses: 'addresses.writes',
-  attributes: 'attributes.writes',
+  // an attribute's deletion takes its values with it, under this lock
   attribute_values: 'attribute_values.writes',
 }
 

@@ -28,10 +28,8 @@ export function filteredValues(db: Kysely<Database>, storeId: number, query: Rec
  * takes that lock too) or a customer write (a deleted customer takes its values).
  */
 export async function countValues(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
-  return countSinceLastWrite(db, storeId, ['attribute_values.writes', 'customers.writes'], filterKey(ATTRIBUTE_VALUE_FILTERS, query), async () => {
-    const row = await matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-    return Number(row.n)
-  })
+  const key = filterKey(ATTRIBUTE_VALUE_FILTERS, query)
+  return countSinceLastWrite(db, storeId, ['attribute_values.writes', 'customers.writes'], key, () => matching(db, storeId, query))
 }
 
 export async function findValues(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<ValueRow[]> {

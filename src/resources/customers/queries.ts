@@ -43,10 +43,7 @@ export function countFiltered(db: Kysely<Database>, storeId: number, query: Reco
 /** The list total: the store's counter when nothing narrows the list, else a count kept until the next customer write. */
 export async function countCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
   if (!hasFilters(CUSTOMER_FILTERS, query)) return readCounter(db, storeId, 'customers.count')
-  return countSinceLastWrite(db, storeId, 'customers.writes', filterKey(CUSTOMER_FILTERS, query), async () => {
-    const row = await countFiltered(db, storeId, query).executeTakeFirstOrThrow()
-    return Number(row.n)
-  })
+  return countSinceLastWrite(db, storeId, 'customers.writes', filterKey(CUSTOMER_FILTERS, query), () => matching(db, storeId, query))
 }
 
 export async function findCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<CustomerRow[]> {

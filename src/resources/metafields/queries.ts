@@ -32,17 +32,14 @@ export function filteredMetafields(db: Kysely<Database>, scope: ListScope, query
 }
 
 /**
- * The list total, counted again only after a metafield write (every one takes the store's
- * metafield lock, whose row is their write version: db/cached-counts.ts). A store-wide list
+ * The list total, counted again only after a metafield write (each batch that changed a row
+ * moves the store's metafield write version, noteWrite below: db/cached-counts.ts). A store-wide list
  * counted every metafield the account can see on every request.
  */
 export async function countMetafields(db: Kysely<Database>, scope: ListScope, query: Record<string, unknown>): Promise<number> {
   const { account, resourceType, resourceId } = scope
   const key = JSON.stringify([resourceType, resourceId ?? null, account.writeAll ? null : account.clientId, filterKey(METAFIELD_FILTERS, query)])
-  return countSinceLastWrite(db, account.storeId, 'metafields.lock', key, async () => {
-    const row = await matching(db, scope, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-    return Number(row.n)
-  })
+  return countSinceLastWrite(db, account.storeId, 'metafields.lock', key, () => matching(db, scope, query))
 }
 
 export async function findMetafields(db: Kysely<Database>, storeId: number, resourceType: string, ids: readonly number[]): Promise<MetafieldRow[]> {
@@ -144,32 +141,29 @@ export async function identityTaken(
 }
 
 /**
- * Each write function that changes a row moves the store's metafield write version, the row of
- * their lock (db/cached-counts.ts, db/locks.ts): not the lock itself, since a batch whose every
- * item was refused still commits, and must leave everything as it was.
+ * Moves the store's metafield write version, the row of their lock (db/cached-counts.ts,
+ * db/locks.ts), once per transaction that changed metafields: by the batch writes after their
+ * rows (writes.ts) and by deleteResourceMetafields. Not by the lock itself, since a batch whose
+ * every item was refused still commits, and must leave everything as it was.
  */
-function noteWrite(trx: Transaction<Database>, storeId: number): Promise<number> {
+export function noteWrite(trx: Transaction<Database>, storeId: number): Promise<number> {
   return addToCounter(trx, storeId, 'metafields.lock', 1)
 }
 
 /** Inserts metafields; returns the stored rows, in no particular order. */
 export async function insertMetafields(trx: Transaction<Database>, rows: NewMetafieldRow[]): Promise<MetafieldRow[]> {
   if (rows.length === 0) return []
-  const inserted = await trx.insertInto('metafields').values(rows).returningAll().execute()
-  await noteWrite(trx, rows[0]!.store_id)
-  return inserted
+  return trx.insertInto('metafields').values(rows).returningAll().execute()
 }
 
-export async function updateMetafield(trx: Transaction<Database>, storeId: number, id: number, changes: Updateable<MetafieldTable>): Promise<void> {
-  await trx.updateTable('metafields').set(changes).where('store_id', '=', storeId).where('id', '=', id).execute()
-  await noteWrite(trx, storeId)
+export async function updateMetafield(trx: Transaction<Database>, id: number, changes: Updateable<MetafieldTable>): Promise<void> {
+  await trx.updateTable('metafields').set(changes).where('id', '=', id).execute()
 }
 
-export async function deleteMetafields(trx: Transaction<Database>, storeId: number, ids: readonly number[]): Promise<void> {
+export async function deleteMetafields(trx: Transaction<Database>, ids: readonly number[]): Promise<void> {
   const possible = possibleIds(ids)
   if (possible.length === 0) return
-  await trx.deleteFrom('metafields').where('store_id', '=', storeId).where('id', 'in', possible).execute()
-  await noteWrite(trx, storeId)
+  await trx.deleteFrom('metafields').where('id', 'in', possible).execute()
 }
 
 /** Deletes every metafield of these resources, whoever owns it. */

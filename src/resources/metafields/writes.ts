@@ -36,14 +36,21 @@ function editable(changes: MetafieldChanges): Updateable<MetafieldTable> {
   return picked
 }
 
-/** One event per metafield written, for a resource type that has events (carts). */
-async function recordMetafieldEvents(
+/**
+ * What a batch's changed rows leave beside them, once per batch: the store's metafield write
+ * version moved (only when a row changed: a batch whose every item was refused still commits,
+ * and must leave everything as it was), and one event per row for a resource type that has
+ * events (carts).
+ */
+async function recordChanges(
   trx: Transaction<Database>,
   storeId: number,
   resource: MetafieldResource,
   change: 'created' | 'updated' | 'deleted',
   rows: readonly q.MetafieldRow[],
 ): Promise<void> {
+  if (rows.length === 0) return
+  await q.noteWrite(trx, storeId)
   const scope = resource.events?.[change]
   if (!scope) return
   await recordEvents(trx, storeId, rows.map((row) => ({ scope, data: { metafield_id: row.id, resource_id: row.resource_id, namespace: row.namespace } })))
@@ -102,7 +109,7 @@ export async function insertItems(
     // RETURNING gives no order on SQLite: match the rows back by their (unique) identity.
     const inserted = new Map((await q.insertMetafields(trx, accepted)).map((row) => [q.identity(row.resource_id, row.namespace, row.key), row]))
     const data = accepted.map((row) => inserted.get(q.identity(row.resource_id, row.namespace, row.key))!)
-    await recordMetafieldEvents(trx, storeId, resource, 'created', data)
+    await recordChanges(trx, storeId, resource, 'created', data)
     return { data, failures, total: items.length }
   })
 }
@@ -140,12 +147,12 @@ export async function updateItems(
         continue
       }
       const changes = { ...editable(item.changes), date_modified: stamp }
-      await q.updateMetafield(trx, row.store_id, row.id, changes)
+      await q.updateMetafield(trx, row.id, changes)
       const updated = { ...row, ...changes }
       rows.set(row.id, updated)
       data.push(updated)
     }
-    await recordMetafieldEvents(trx, account.storeId, resource, 'updated', data)
+    await recordChanges(trx, account.storeId, resource, 'updated', data)
     return { data, failures, total: items.length }
   })
 }
@@ -174,8 +181,8 @@ export async function deleteItems(
       if (refusal) failures.push(failure(id, refusal))
       else deleted.push(id)
     }
-    await q.deleteMetafields(trx, account.storeId, deleted)
-    await recordMetafieldEvents(trx, account.storeId, resource, 'deleted', deleted.map((id) => rows.get(id)!))
+    await q.deleteMetafields(trx, deleted)
+    await recordChanges(trx, account.storeId, resource, 'deleted', deleted.map((id) => rows.get(id)!))
     return { data: deleted, failures, total: unique.length }
   })
 }
