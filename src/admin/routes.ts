@@ -7,6 +7,7 @@ import channelsRoutes from './channels-routes.js'
 import limitsRoutes from './limits-routes.js'
 import formFieldsRoutes from './form-fields-routes.js'
 import instrumentsRoutes from './instruments-routes.js'
+import snapshotsRoutes from './snapshots-routes.js'
 import storesRoutes from './stores-routes.js'
 import webhookDeliveriesRoutes from './webhook-deliveries-routes.js'
 
@@ -33,6 +34,7 @@ const admin: FastifyPluginAsync<{ token: string; defaultRateLimit: RateLimit }> 
   await app.register(channelsRoutes)
   await app.register(instrumentsRoutes)
   await app.register(webhookDeliveriesRoutes)
+  await app.register(snapshotsRoutes)
 }
 
 export default admin

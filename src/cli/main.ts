@@ -7,6 +7,8 @@ import { registerInstrumentCommands } from './instruments.js'
 import { registerLimitCommands } from './limits.js'
 import { registerFormFieldCommands } from './form-fields.js'
 import { print, withDatabase } from './shared.js'
+import { registerSnapshotCommands } from './snapshots.js'
+import { registerStoreFileCommands } from './store-files.js'
 import { registerStoreCommands } from './stores.js'
 import { registerTokenCommands } from './tokens.js'
 import { registerWebhookCommands } from './webhooks.js'
@@ -48,6 +50,8 @@ registerLimitCommands(program)
 registerChannelCommands(program)
 registerInstrumentCommands(program)
 registerWebhookCommands(program)
+registerStoreFileCommands(program)
+registerSnapshotCommands(program)
 
 try {
   await program.parseAsync()

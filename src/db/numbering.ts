@@ -4,7 +4,7 @@ import type { Database } from './schema.js'
 
 // Rows whose ids the store numbers itself (1, 2, 3... in every store, never reused:
 // COMPATIBILITY.md "Customer ids"), and the counter each takes its ids from.
-const ID_COUNTERS = {
+export const ID_COUNTERS = {
   customers: 'customers.last_id',
   customer_addresses: 'addresses.last_id',
   customer_attributes: 'attributes.last_id',

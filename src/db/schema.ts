@@ -186,6 +186,7 @@ export interface Database {
   webhook_events: WebhookEventTable
   webhook_deliveries: WebhookDeliveryTable
   webhook_blocks: WebhookBlockTable
+  store_snapshots: StoreSnapshotTable
 }
 
 /** A store's sales channels (storefronts); channel 1 exists in every store. Managed by the admin API. */
@@ -314,6 +315,19 @@ export interface WebhookBlockTable {
   reasons: string
 }
 
+/** A store's data at one moment, to restore (src/stores/snapshots.ts). */
+export interface StoreSnapshotTable {
+  id: Generated<number>
+  store_id: WriteOnce<number>
+  name: WriteOnce<string>
+  date_created: WriteOnce<string>
+  /** customers and rows in it, for the list */
+  customers: WriteOnce<number>
+  rows: WriteOnce<number>
+  /** the store file (src/stores/dump/), gzipped */
+  data: WriteOnce<Buffer>
+}
+
 /**
  * Tables holding a store's API data: what `stores reset` empties. Accounts and the store row
  * stay. A test checks that every table with a store_id column is either here or deliberately not.
@@ -327,4 +341,5 @@ export const STORE_DATA_TABLES = [
 // Channels are store configuration that only the admin API writes: a reset keeps them (and
 // forgets their customer settings, which the BigCommerce API writes).
 // Hooks are an app's configuration, as its token is: a reset keeps them (and forgets the events).
-export const STORE_ADMIN_TABLES = ['stores', 'api_accounts', 'rate_limits', 'channels', 'webhooks', 'webhook_admin_emails'] as const satisfies readonly (keyof Database)[]
+// Snapshots are the store's own saved states: a reset keeps them, to go back to.
+export const STORE_ADMIN_TABLES = ['stores', 'api_accounts', 'rate_limits', 'channels', 'webhooks', 'webhook_admin_emails', 'store_snapshots'] as const satisfies readonly (keyof Database)[]

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../core/dates.js'
 import type { TokenOwner } from '../core/auth.js'
 import { rateLimitOf } from '../core/rate-limit-plans.js'
@@ -39,20 +39,26 @@ export interface CreatedAccount extends ApiAccount {
 const HASH = /^[a-z0-9][a-z0-9_-]{0,63}$/i
 
 export async function createStore(db: Kysely<Database>, hash: string, name = hash, clock: Clock = systemClock): Promise<Store> {
+  return db.transaction().execute(async (trx) => {
+    const { id, store } = await insertStore(trx, hash, name, clock)
+    // Channel 1, the default storefront, comes with every store (src/stores/channels.ts).
+    await trx.insertInto('channels').values({ store_id: id, id: 1, name, date_created: store.date_created }).execute()
+    await startWriteVersions(trx, id)
+    return store
+  })
+}
+
+/** The store's own row, and nothing else: an import brings the channels and counters from its file. */
+export async function insertStore(trx: Transaction<Database>, hash: string, name: string, clock: Clock): Promise<{ id: number; store: Store }> {
   if (!HASH.test(hash)) throw new StoreAdminError('invalid', `store hash "${hash}" must be 1-64 letters, digits, "-" or "_"`)
   const store = { hash, name, date_created: formatTimestamp(clock()) }
   try {
-    await db.transaction().execute(async (trx) => {
-      const { id } = await trx.insertInto('stores').values(store).returning('id').executeTakeFirstOrThrow()
-      // Channel 1, the default storefront, comes with every store (src/stores/channels.ts).
-      await trx.insertInto('channels').values({ store_id: id, id: 1, name, date_created: store.date_created }).execute()
-      await startWriteVersions(trx, id)
-    })
+    const { id } = await trx.insertInto('stores').values(store).returning('id').executeTakeFirstOrThrow()
+    return { id, store }
   } catch (error) {
     if (isUniqueViolation(error)) throw new StoreAdminError('conflict', `store "${hash}" already exists`)
     throw error
   }
-  return store
 }
 
 export async function listStores(db: Kysely<Database>): Promise<Store[]> {
