@@ -31,6 +31,8 @@ export interface BenchConfig {
   tool: 'wrk' | 'autocannon' | undefined
   /** events (customers created, one event each) the webhook delivery measurement waits for */
   webhookEvents: number
+  /** customers of the store whose snapshot is saved and restored (the goal is set for 10,000) */
+  snapshotCustomers: number
   /** an earlier run's results JSON to compare this run's req/s with (the growth from 100k to 1m needs two runs) */
   compare: string | undefined
 }
@@ -72,5 +74,6 @@ export function loadBenchConfig(): BenchConfig {
     tool: tool === 'wrk' || tool === 'autocannon' ? tool : undefined,
     webhookEvents: Math.round(positive('BENCH_WEBHOOK_EVENTS', 20_000)),
     compare: process.env.BENCH_COMPARE || undefined,
+    snapshotCustomers: Math.round(positive('BENCH_SNAPSHOT_CUSTOMERS', 10_000)),
   }
 }

@@ -27,6 +27,7 @@ import {
 } from './report.js'
 import { labelOf, loadSpec, SCENARIOS, type Scenario } from './scenarios.js'
 import { seedStore, type SeededStore } from './seed.js'
+import { benchExport, benchSnapshots, checkStoreFileTargets, formatStoreFiles, type StoreFilesReport } from './store-files.js'
 import { benchTwoNodes, type TwoNodeRow } from './two-nodes.js'
 import { benchWebhooks, waitForQuiet, type WebhookReport } from './webhooks.js'
 
@@ -195,6 +196,9 @@ async function main(): Promise<void> {
   const webhooks: WebhookReport[] = []
   const backends: Record<string, unknown>[] = []
   let twoNodes: TwoNodeRow[] = []
+  const storeFiles: StoreFilesReport[] = []
+  // Not load scenarios: BENCH_SCENARIOS names them `snapshots` and `export` to pick them.
+  const wants = (key: string) => !config.scenarios || config.scenarios.includes(key)
   try {
     for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       print()
@@ -225,6 +229,15 @@ async function main(): Promise<void> {
       if (result.rssBytes !== undefined) memory.push({ backend, rssBytes: result.rssBytes })
       if (result.webhooks) webhooks.push(result.webhooks)
       if (backend === 'postgres') twoNodes = await benchTwoNodes(store, config, tool)
+      if (wants('snapshots')) {
+        print(`${backend}: snapshot of a ${config.snapshotCustomers.toLocaleString('en-US')}-customer store, saved and restored ...`)
+        const report = await benchSnapshots(backend, config, tempDir)
+        if (wants('export')) {
+          const exported = benchExport(store, tempDir)
+          if (exported) report.export = exported
+        }
+        storeFiles.push(report)
+      }
       backends.push({
         backend,
         database: backend === 'sqlite' ? 'temporary file' : `schema ${store.schema}`,
@@ -247,7 +260,7 @@ async function main(): Promise<void> {
   const comparisons: Comparison[] = earlier ? compareRuns(rows, earlier) : []
   // the memory and growth goals are about a store of a million customers
   const scaleTargets = config.scale === '1m' ? [...checkMemoryTargets(memory), ...(earlier ? checkGrowthTargets(comparisons) : [])] : []
-  const targets = [...checkTargets(rows), ...scaleTargets, ...checkWebhookTargets(webhooks)]
+  const targets = [...checkTargets(rows), ...scaleTargets, ...checkWebhookTargets(webhooks), ...checkStoreFileTargets(storeFiles, config.scale)]
   print()
   print(formatResults(rows))
   print()
@@ -263,6 +276,11 @@ async function main(): Promise<void> {
   const hooks = formatWebhooks(webhooks)
   if (hooks) {
     print(hooks)
+    print()
+  }
+  const files = formatStoreFiles(storeFiles)
+  if (files) {
+    print(files)
     print()
   }
   print('Goals (reported, not enforced):')
@@ -281,6 +299,7 @@ async function main(): Promise<void> {
     ...(earlier ? { comparedWith: earlier.file, comparisons } : {}),
     twoNodes,
     webhooks,
+    storeFiles,
     targets,
   })
   print()
