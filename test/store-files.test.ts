@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sql, type Kysely } from 'kysely'
-import { isPostgres } from '../src/db/dialect.js'
+import type { Kysely } from 'kysely'
 import { STORE_DATA_TABLES, type Database } from '../src/db/schema.js'
 import { exportStore, type ExportOptions } from '../src/stores/dump/export.js'
 import { StoreFileError } from '../src/stores/dump/format.js'
@@ -220,7 +219,5 @@ describe.each(BACKENDS)('%s: store export and import', (backend) => {
 
 async function tablesWithColumns(db: Kysely<Database>): Promise<Map<string, string[]>> {
   const tables = await db.introspection.getTables()
-  void isPostgres
-  void sql
   return new Map(tables.map((table) => [table.name, table.columns.map((column) => column.name)]))
 }
