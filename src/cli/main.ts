@@ -3,10 +3,12 @@ import { Command } from 'commander'
 import { loadConfig } from '../core/config.js'
 import { StoreAdminError } from '../stores/lookup.js'
 import { registerChannelCommands } from './channels.js'
+import { registerCloneCommand } from './clone/command.js'
 import { registerInstrumentCommands } from './instruments.js'
 import { registerLimitCommands } from './limits.js'
 import { registerFormFieldCommands } from './form-fields.js'
 import { print, withDatabase } from './shared.js'
+import { registerSeedCommand } from './seed.js'
 import { registerSnapshotCommands } from './snapshots.js'
 import { registerStoreFileCommands } from './store-files.js'
 import { registerStoreCommands } from './stores.js'
@@ -52,6 +54,8 @@ registerInstrumentCommands(program)
 registerWebhookCommands(program)
 registerStoreFileCommands(program)
 registerSnapshotCommands(program)
+registerCloneCommand(program)
+registerSeedCommand(program)
 
 try {
   await program.parseAsync()

@@ -38,6 +38,11 @@ export interface CreatedAccount extends ApiAccount {
 
 const HASH = /^[a-z0-9][a-z0-9_-]{0,63}$/i
 
+/** Refuses a hash no store may have (before a command that would make one does any work). */
+export function checkStoreHash(hash: string): void {
+  if (!HASH.test(hash)) throw new StoreAdminError('invalid', `store hash "${hash}" must be 1-64 letters, digits, "-" or "_"`)
+}
+
 export async function createStore(db: Kysely<Database>, hash: string, name = hash, clock: Clock = systemClock): Promise<Store> {
   return db.transaction().execute(async (trx) => {
     const { id, store } = await insertStore(trx, hash, name, clock)
@@ -50,7 +55,7 @@ export async function createStore(db: Kysely<Database>, hash: string, name = has
 
 /** The store's own row, and nothing else: an import brings the channels and counters from its file. */
 export async function insertStore(trx: Transaction<Database>, hash: string, name: string, clock: Clock): Promise<{ id: number; store: Store }> {
-  if (!HASH.test(hash)) throw new StoreAdminError('invalid', `store hash "${hash}" must be 1-64 letters, digits, "-" or "_"`)
+  checkStoreHash(hash)
   const store = { hash, name, date_created: formatTimestamp(clock()) }
   try {
     const { id } = await trx.insertInto('stores').values(store).returning('id').executeTakeFirstOrThrow()

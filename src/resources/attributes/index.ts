@@ -1,4 +1,4 @@
 // What other resources use of attributes (attribute values: the definitions they are checked
 // against). Only this module is imported from outside the folder (.dependency-cruiser.cjs).
 
-export { attributesOf, type AttributeRow } from './queries.js'
+export { attributeNameKey, attributesOf, type AttributeRow } from './queries.js'

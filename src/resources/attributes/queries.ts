@@ -27,6 +27,9 @@ export function attributesOf(db: Kysely<Database>, storeId: number): Promise<Att
   return db.selectFrom('customer_attributes').selectAll().where('store_id', '=', storeId).orderBy('id').execute()
 }
 
+/** An attribute's name as uniqueness and the name filters compare it (case-insensitively). */
+export const attributeNameKey = (name: string): string => name.toLowerCase()
+
 export async function insertAttributes(trx: Transaction<Database>, storeId: number, rows: NewAttributeRow[]): Promise<number[]> {
   const numbered = await withNextIds(trx, storeId, 'customer_attributes', rows)
   if (numbered.length > 0) await trx.insertInto('customer_attributes').values(numbered).execute()
@@ -36,7 +39,7 @@ export async function insertAttributes(trx: Transaction<Database>, storeId: numb
 export async function renameAttribute(trx: Transaction<Database>, storeId: number, id: number, name: string, stamp: string): Promise<void> {
   await trx
     .updateTable('customer_attributes')
-    .set({ name, name_key: name.toLowerCase(), date_modified: stamp })
+    .set({ name, name_key: attributeNameKey(name), date_modified: stamp })
     .where('store_id', '=', storeId)
     .where('id', '=', id)
     .execute()

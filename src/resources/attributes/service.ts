@@ -50,9 +50,9 @@ export async function listAttributes(
 function checkNamesOfBatch(names: string[]): void {
   const firstOf = new Map<string, number>()
   names.forEach((name, i) => {
-    const first = firstOf.get(name.toLowerCase())
+    const first = firstOf.get(q.attributeNameKey(name))
     if (first !== undefined) throw new RuleError(`${i}.name`, ATTRIBUTE_PROBLEMS.nameRepeated(first))
-    firstOf.set(name.toLowerCase(), i)
+    firstOf.set(q.attributeNameKey(name), i)
   })
 }
 
@@ -66,13 +66,13 @@ export async function createAttributes(db: Kysely<Database>, now: Date, storeId:
     const existing = await q.attributesOf(trx, storeId)
     const taken = new Set(existing.map((row) => row.name_key))
     items.forEach((item, i) => {
-      if (taken.has(item.name.toLowerCase())) throw new RuleError(`${i}.name`, ATTRIBUTE_PROBLEMS.nameTaken)
+      if (taken.has(q.attributeNameKey(item.name))) throw new RuleError(`${i}.name`, ATTRIBUTE_PROBLEMS.nameTaken)
       if (existing.length + i + 1 > MAX_ATTRIBUTES) throw new RuleError(`${i}`, ATTRIBUTE_PROBLEMS.limitReached)
     })
     const ids = await q.insertAttributes(
       trx,
       storeId,
-      items.map((item) => ({ name: item.name, name_key: item.name.toLowerCase(), type: item.type, date_created: stamp, date_modified: stamp })),
+      items.map((item) => ({ name: item.name, name_key: q.attributeNameKey(item.name), type: item.type, date_created: stamp, date_modified: stamp })),
     )
     const created = new Set(ids)
     return (await q.attributesOf(trx, storeId)).filter((row) => created.has(row.id))
@@ -101,7 +101,7 @@ export async function updateAttributes(db: Kysely<Database>, now: Date, storeId:
       const row = byId.get(item.id)
       if (!row) throw new RuleError(`${i}.id`, ATTRIBUTE_PROBLEMS.unknownAttribute)
       if (item.type !== undefined && item.type !== row.type) throw new RuleError(`${i}.type`, ATTRIBUTE_PROBLEMS.typeFixed(row.type))
-      const owner = holder.get(item.name.toLowerCase())
+      const owner = holder.get(q.attributeNameKey(item.name))
       if (owner !== undefined && owner !== item.id) throw new RuleError(`${i}.name`, ATTRIBUTE_PROBLEMS.nameTaken)
     })
     for (const item of items) await q.renameAttribute(trx, storeId, item.id, item.name, stamp)

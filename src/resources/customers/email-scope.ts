@@ -18,6 +18,9 @@ import * as q from './queries.js'
 
 export type ChannelScope = readonly number[] | null
 
+/** An email as uniqueness, `email:in` and logins compare it (schema.ts `email_key`). */
+export const emailKey = (email: string): string => email.toLowerCase()
+
 export function scopesMeet(a: ChannelScope, b: ChannelScope): boolean {
   if (a === null || b === null) return true
   return a.some((id) => b.includes(id))
@@ -44,7 +47,7 @@ export async function checkEmailScopes(
   written: readonly { id: number; email: string }[],
 ): Promise<void> {
   if (written.length === 0) return
-  const keys = [...new Set(written.map((row) => row.email.toLowerCase()))]
+  const keys = [...new Set(written.map((row) => emailKey(row.email)))]
   await lockKeys(trx, storeId, keys.map((key) => `customer-email:${key}`))
   // Read after the lock: a writer that held it before us has committed by now.
   const holders = await q.customersWithEmails(trx, storeId, keys)

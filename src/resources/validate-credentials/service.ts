@@ -4,6 +4,7 @@ import { RuleError } from '../../core/errors.js'
 import { channelIds } from '../../db/codecs.js'
 import { hashPassword, verifyPassword } from '../../core/passwords.js'
 import type { Database } from '../../db/schema.js'
+import { emailKey as keyOf } from '../customers/index.js'
 import { DEFAULT_CHANNEL, globalLoginsAllowed } from '../../stores/channels.js'
 import type { LoginGuard } from './limits.js'
 import * as q from './queries.js'
@@ -42,7 +43,7 @@ export async function validateCredentials(
   // Which channels a store has is no secret; saying so beats an is_valid false that hides a typo.
   if (globalLogins === undefined) throw new RuleError('channel_id', `channel ${channelId} does not exist`)
 
-  const emailKey = body.email.toLowerCase()
+  const emailKey = keyOf(body.email)
   const refund = await guard.admit(storeId, emailKey, client)
   const candidates = await q.loginCandidates(db, storeId, emailKey)
   const customer = candidates.find((candidate) => mayLogIn(candidate.channel_ids, channelId, globalLogins))

@@ -71,7 +71,8 @@ export async function importStore(db: Kysely<Database>, target: ImportTarget, li
   })
 }
 
-async function holdsData(trx: Transaction<Database>, storeId: number): Promise<boolean> {
+/** Whether a store holds data an import would replace (`clientele clone` asks before it reads a source for hours). */
+export async function holdsData(trx: Kysely<Database>, storeId: number): Promise<boolean> {
   const any = trx as unknown as Kysely<any>
   for (const table of DUMP_TABLES) {
     if (table.accounts || NEW_STORE_TABLES.has(table.name)) continue
