@@ -1,11 +1,11 @@
 // The architecture as rules (docs/ARCHITECTURE.md, "Layers"): `npm run lint:deps` fails when an
-// import points the wrong way. From the bottom: db, core, stores, resources; admin, cli, app and
-// server sit on top and nothing below imports them. A resource reaches another only through that
-// resource's public face, its index.ts. The webhook delivery worker (src/webhooks) is a top layer
+// import points the wrong way. From the bottom: db, core, stores, resources; admin, cli, seed (the
+// seed's engine), app and server sit on top and nothing below imports them. A resource reaches
+// another only through that resource's public face, its index.ts. The webhook delivery worker (src/webhooks) is a top layer
 // too, built on core, db and stores only. No cycles anywhere, tests and benchmarks included.
 
 const LAYERS = '^src/(db|core|stores|resources)/'
-const TOP = ['^src/(admin|cli|webhooks)/', '^src/(app|server)\\.ts$']
+const TOP = ['^src/(admin|cli|seed|webhooks)/', '^src/(app|server)\\.ts$']
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

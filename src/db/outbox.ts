@@ -29,12 +29,22 @@ export interface DomainEvent {
   data: Record<string, unknown>
 }
 
+// Bulk writes that are not an app's (`clientele seed`) make no events: their transactions are
+// marked, and every write path's recordEvents leaves them out, wherever it is called from.
+const silent = new WeakSet<Transaction<Database>>()
+
+/** Marks a transaction whose writes make no webhook events; returns it. */
+export function withoutEvents(trx: Transaction<Database>): Transaction<Database> {
+  silent.add(trx)
+  return trx
+}
+
 /**
  * Writes the events in the change's transaction. Each gets its `hash` here, once: a SHA-1 that
  * names this event (not its content: two equal changes are two events), the same in every attempt.
  */
 export async function recordEvents(trx: Transaction<Database>, storeId: number, events: readonly DomainEvent[]): Promise<void> {
-  if (events.length === 0) return
+  if (events.length === 0 || silent.has(trx)) return
   const createdAt = Math.floor(Date.now() / 1000)
   await trx
     .insertInto('webhook_events')

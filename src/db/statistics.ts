@@ -33,6 +33,15 @@ export async function analyzeStaleTables(db: Kysely<Database>): Promise<string[]
   return stale
 }
 
+/**
+ * ANALYZEs tables inside a bulk write's own transaction (PostgreSQL counts the transaction's own
+ * new rows): plans made for the tables' first rows, such as the foreign key checks' seq scan of
+ * what was an empty table, would otherwise serve every later statement of the load.
+ */
+export async function analyzeTables(db: Kysely<Database>, tables: readonly (keyof Database)[]): Promise<void> {
+  for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db)
+}
+
 export interface StatisticsKeeper {
   stop(): Promise<void>
 }

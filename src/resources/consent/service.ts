@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
 import { resourceNotFound, RuleError } from '../../core/errors.js'
 import { json } from '../../db/codecs.js'
@@ -31,12 +31,22 @@ export async function getConsent(db: Kysely<Database>, now: Date, storeId: numbe
 }
 
 export async function updateConsent(db: Kysely<Database>, now: Date, storeId: number, customerId: number, body: ConsentUpdate): Promise<Consent> {
+  const consent = checkedConsent(body, now)
+  const written = await db.transaction().execute((trx) => storeConsent(trx, storeId, customerId, consent))
+  if (!written) throw resourceNotFound()
+  return consent
+}
+
+/** A PUT's consent under the rules above, or the RuleError that refuses it. */
+export function checkedConsent(body: ConsentUpdate, now: Date): Consent {
   const deny = body.deny ?? []
   if (deny.includes('essential')) throw new RuleError('deny', 'essential is always allowed and cannot be denied')
   const both = deny.find((category) => body.allow?.includes(category))
   if (both !== undefined) throw new RuleError('deny', `${both} cannot be both allowed and denied`)
-  const consent = toConsent(body.allow ?? [], deny, now)
-  const written = await db.transaction().execute((trx) => q.writeConsent(trx, storeId, customerId, categories.encode(consent.allow), categories.encode(consent.deny)))
-  if (!written) throw resourceNotFound()
-  return consent
+  return toConsent(body.allow ?? [], deny, now)
+}
+
+/** Writes a checked consent in the caller's transaction; answers whether the customer exists. */
+export function storeConsent(trx: Transaction<Database>, storeId: number, customerId: number, consent: Consent): Promise<boolean> {
+  return q.writeConsent(trx, storeId, customerId, categories.encode(consent.allow), categories.encode(consent.deny))
 }

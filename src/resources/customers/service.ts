@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder, Updateable } from 'kysely'
+import type { Kysely, SelectQueryBuilder, Transaction, Updateable } from 'kysely'
 import { formatTimestamp } from '../../core/dates.js'
 import { RuleError } from '../../core/errors.js'
 import { fetchPage, readPageRequest, type CollectionMeta, type Page } from '../../core/pagination.js'
@@ -12,6 +12,7 @@ import { checkEmailScopes } from './email-scope.js'
 import { loadIncludes } from './includes.js'
 import { customerJson, customerJsonHead, customerListJson, toCustomer, type CustomerJsonRow } from './representation.js'
 import { nestedPasswordHashes, refuseNestedOnUpdate, writeNestedOnCreate, writeNestedOnUpdate } from './nested.js'
+import type { PasswordHashes } from '../form-field-values/index.js'
 import { sortedById } from '../../db/rows.js'
 import * as q from './queries.js'
 import {
@@ -97,14 +98,24 @@ function checkPasswords(items: (CustomerCreate | CustomerUpdate)[]): void {
   })
 }
 
-async function passwordHashes(items: (CustomerCreate | CustomerUpdate)[]): Promise<(string | undefined)[]> {
-  return Promise.all(items.map((item) => (item.authentication?.new_password === undefined ? undefined : hashPassword(item.authentication.new_password))))
+async function passwordHashes(items: (CustomerCreate | CustomerUpdate)[], hash: PasswordHasher = hashPassword): Promise<(string | undefined)[]> {
+  return Promise.all(items.map((item) => (item.authentication?.new_password === undefined ? undefined : hash(item.authentication.new_password))))
 }
 
-export async function createCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerCreate[]): Promise<Customer[]> {
+/** Makes a password's scrypt hash; a bulk writer may pass one that hashes each distinct password once. */
+export type PasswordHasher = (password: string) => Promise<string>
+
+/** A create's rows and form field hashes, made before its transaction opens (scrypt is slow). */
+export interface PreparedCustomers {
+  items: CustomerCreate[]
+  rows: q.NewCustomerRow[]
+  formFieldHashes: PasswordHashes
+}
+
+/** Checks the passwords and makes everything a create needs but its transaction. */
+export async function prepareCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerCreate[], hash?: PasswordHasher): Promise<PreparedCustomers> {
   checkPasswords(items)
-  // Every hash is made before the transaction opens, which then holds its connection only for SQL.
-  const [hashes, formFieldHashes] = await Promise.all([passwordHashes(items), nestedPasswordHashes(db, storeId, items)])
+  const [hashes, formFieldHashes] = await Promise.all([passwordHashes(items, hash), nestedPasswordHashes(db, storeId, items)])
   const stamp = formatTimestamp(now)
   const rows: q.NewCustomerRow[] = items.map((item, i) => ({
     email: item.email,
@@ -129,18 +140,30 @@ export async function createCustomers(db: Kysely<Database>, now: Date, storeId: 
     date_created: stamp,
     date_modified: stamp,
   }))
+  return { items, rows, formFieldHashes }
+}
 
-  const created = await db.transaction().execute(async (trx) => {
-    await checkChannels(trx, storeId, items)
-    const channelIds = await channelIdsOnCreate(trx, storeId, items)
-    const inserted = rows.map((row, i) => ({ ...row, channel_ids: channelIdsColumn.encode(channelIds[i] ?? null) }))
-    const ids = await q.insertCustomers(trx, storeId, inserted, customerJsonHead)
-    await checkEmailScopes(trx, storeId, 'create', ids.map((id, i) => ({ id, email: items[i]!.email })))
-    // Each customer's event before those of what is nested in it (its addresses').
-    await recordEvents(trx, storeId, ids.map((id, i) => customerEvent('store/customer/created', { ...inserted[i]!, id })))
-    await writeNestedOnCreate(trx, now, storeId, items, ids, formFieldHashes)
-    return sortedById(await q.findCustomers(trx, storeId, ids))
-  })
+/**
+ * The write of POST /customers inside the caller's transaction: the customers, their events and
+ * what is nested in them, under every rule of the API. Returns the rows written, by id.
+ */
+export async function writeCustomers(trx: Transaction<Database>, now: Date, storeId: number, prepared: PreparedCustomers): Promise<q.CustomerRow[]> {
+  const { items, rows, formFieldHashes } = prepared
+  await checkChannels(trx, storeId, items)
+  const channelIds = await channelIdsOnCreate(trx, storeId, items)
+  const inserted = rows.map((row, i) => ({ ...row, channel_ids: channelIdsColumn.encode(channelIds[i] ?? null) }))
+  const ids = await q.insertCustomers(trx, storeId, inserted, customerJsonHead)
+  await checkEmailScopes(trx, storeId, 'create', ids.map((id, i) => ({ id, email: items[i]!.email })))
+  // Each customer's event before those of what is nested in it (its addresses').
+  await recordEvents(trx, storeId, ids.map((id, i) => customerEvent('store/customer/created', { ...inserted[i]!, id })))
+  await writeNestedOnCreate(trx, now, storeId, items, ids, formFieldHashes)
+  return sortedById(await q.findCustomers(trx, storeId, ids))
+}
+
+export async function createCustomers(db: Kysely<Database>, now: Date, storeId: number, items: CustomerCreate[]): Promise<Customer[]> {
+  // Every hash is made before the transaction opens, which then holds its connection only for SQL.
+  const prepared = await prepareCustomers(db, now, storeId, items)
+  const created = await db.transaction().execute((trx) => writeCustomers(trx, now, storeId, prepared))
   return created.map((row) => toCustomer(row, WRITE_RESPONSE))
 }
 

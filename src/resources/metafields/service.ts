@@ -9,7 +9,7 @@ import { canSee, type MetafieldAccount } from './permissions.js'
 import * as q from './queries.js'
 import { apiResourceId, storedResourceId, type MetafieldResource } from './resource.js'
 import type { ListMetafieldsQuery, Metafield, MetafieldCreate, MetafieldField, MetafieldUpdate, UpdateMetafieldsBody } from './schemas.js'
-import { deleteItems, insertItems, updateItems } from './writes.js'
+import { deleteItems, insertItems, insertItemsIn, updateItems } from './writes.js'
 
 // The metafield operations of one resource type, as the routes call them. Resource ids arrive
 // as stored (storedResourceId); the rules live in permissions.ts and writes.ts.
@@ -117,9 +117,22 @@ export async function createMetafields(
   resource: MetafieldResource,
   items: readonly (MetafieldCreate & { resource_id: number | string })[],
 ): Promise<BatchOutcome<Metafield>> {
-  const creates = items.map((item) => ({ resourceId: storedResourceId(resource, item.resource_id), input: item }))
-  return mapOutcome(await insertItems(db, now, account, resource, creates), resource)
+  return mapOutcome(await insertItems(db, now, account, resource, createItems(resource, items)), resource)
 }
+
+/** The batch create in the caller's transaction (a bulk writer's); answers the rows' outcome as the batch create does. */
+export async function createMetafieldsIn(
+  trx: Transaction<Database>,
+  now: Date,
+  account: MetafieldAccount,
+  resource: MetafieldResource,
+  items: readonly (MetafieldCreate & { resource_id: number | string })[],
+): Promise<BatchOutcome<Metafield>> {
+  return mapOutcome(await insertItemsIn(trx, now, account, resource, createItems(resource, items)), resource)
+}
+
+const createItems = (resource: MetafieldResource, items: readonly (MetafieldCreate & { resource_id: number | string })[]) =>
+  items.map((item) => ({ resourceId: storedResourceId(resource, item.resource_id), input: item }))
 
 export async function updateMetafields(
   db: Kysely<Database>,

@@ -63,55 +63,64 @@ export async function insertItems(
   resource: MetafieldResource,
   items: readonly CreateItem[],
 ): Promise<BatchOutcome<q.MetafieldRow>> {
+  return db.transaction().execute((trx) => insertItemsIn(trx, now, account, resource, items))
+}
+
+/** The batch create inside the caller's transaction: each item written or refused on its own. */
+export async function insertItemsIn(
+  trx: Transaction<Database>,
+  now: Date,
+  account: MetafieldAccount,
+  resource: MetafieldResource,
+  items: readonly CreateItem[],
+): Promise<BatchOutcome<q.MetafieldRow>> {
   const stamp = formatTimestamp(now)
   const { storeId, clientId } = account
-  return db.transaction().execute(async (trx) => {
-    await lockStore(trx, storeId, 'metafields')
-    const resourceIds = [...new Set(items.map((item) => item.resourceId))]
-    const existing = resource.parentTable ? await q.existingResources(trx, storeId, resource.parentTable, resourceIds) : undefined
-    const taken = await q.ownedIdentities(trx, storeId, resource.type, resourceIds, clientId)
-    const counts = await q.countsByResource(trx, storeId, resource.type, resourceIds, clientId)
+  await lockStore(trx, storeId, 'metafields')
+  const resourceIds = [...new Set(items.map((item) => item.resourceId))]
+  const existing = resource.parentTable ? await q.existingResources(trx, storeId, resource.parentTable, resourceIds) : undefined
+  const taken = await q.ownedIdentities(trx, storeId, resource.type, resourceIds, clientId)
+  const counts = await q.countsByResource(trx, storeId, resource.type, resourceIds, clientId)
 
-    const accepted: q.NewMetafieldRow[] = []
-    const failures: ItemFailure[] = []
-    items.forEach(({ resourceId, input }, i) => {
-      const count = counts.get(resourceId)!
-      const id = q.identity(resourceId, input.namespace, input.key)
-      const { perOwner, perResource } = resource.limits
-      if (existing && !existing.has(resourceId)) {
-        failures.push(failure(i, resourceNotFound(), `${resource.label} ${apiResourceId(resource, resourceId)} does not exist`))
-      } else if (taken.has(id)) {
-        failures.push(failure(i, metafieldExists(input.namespace, input.key, resource.label)))
-      } else if (count.owned >= perOwner) {
-        failures.push(failure(i, metafieldLimitReached(`a ${resource.label} holds at most ${perOwner} metafields of one API account`)))
-      } else if (perResource !== undefined && count.total >= perResource) {
-        failures.push(failure(i, metafieldLimitReached(`a ${resource.label} holds at most ${perResource} metafields`)))
-      } else {
-        taken.add(id)
-        count.owned += 1
-        count.total += 1
-        accepted.push({
-          store_id: storeId,
-          resource_type: resource.type,
-          resource_id: resourceId,
-          owner_client_id: clientId,
-          namespace: input.namespace,
-          key: input.key,
-          value: input.value,
-          description: input.description ?? '',
-          permission_set: input.permission_set,
-          date_created: stamp,
-          date_modified: stamp,
-        })
-      }
-    })
-
-    // RETURNING gives no order on SQLite: match the rows back by their (unique) identity.
-    const inserted = new Map((await q.insertMetafields(trx, accepted)).map((row) => [q.identity(row.resource_id, row.namespace, row.key), row]))
-    const data = accepted.map((row) => inserted.get(q.identity(row.resource_id, row.namespace, row.key))!)
-    await recordChanges(trx, storeId, resource, 'created', data)
-    return { data, failures, total: items.length }
+  const accepted: q.NewMetafieldRow[] = []
+  const failures: ItemFailure[] = []
+  items.forEach(({ resourceId, input }, i) => {
+    const count = counts.get(resourceId)!
+    const id = q.identity(resourceId, input.namespace, input.key)
+    const { perOwner, perResource } = resource.limits
+    if (existing && !existing.has(resourceId)) {
+      failures.push(failure(i, resourceNotFound(), `${resource.label} ${apiResourceId(resource, resourceId)} does not exist`))
+    } else if (taken.has(id)) {
+      failures.push(failure(i, metafieldExists(input.namespace, input.key, resource.label)))
+    } else if (count.owned >= perOwner) {
+      failures.push(failure(i, metafieldLimitReached(`a ${resource.label} holds at most ${perOwner} metafields of one API account`)))
+    } else if (perResource !== undefined && count.total >= perResource) {
+      failures.push(failure(i, metafieldLimitReached(`a ${resource.label} holds at most ${perResource} metafields`)))
+    } else {
+      taken.add(id)
+      count.owned += 1
+      count.total += 1
+      accepted.push({
+        store_id: storeId,
+        resource_type: resource.type,
+        resource_id: resourceId,
+        owner_client_id: clientId,
+        namespace: input.namespace,
+        key: input.key,
+        value: input.value,
+        description: input.description ?? '',
+        permission_set: input.permission_set,
+        date_created: stamp,
+        date_modified: stamp,
+      })
+    }
   })
+
+  // RETURNING gives no order on SQLite: match the rows back by their (unique) identity.
+  const inserted = new Map((await q.insertMetafields(trx, accepted)).map((row) => [q.identity(row.resource_id, row.namespace, row.key), row]))
+  const data = accepted.map((row) => inserted.get(q.identity(row.resource_id, row.namespace, row.key))!)
+  await recordChanges(trx, storeId, resource, 'created', data)
+  return { data, failures, total: items.length }
 }
 
 export async function updateItems(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { formatTimestamp, systemClock, type Clock } from '../../core/dates.js'
 import { bodyProblems } from '../../core/validation.js'
 import { isUniqueViolation } from '../../db/dialect.js'
@@ -63,9 +63,22 @@ export async function addInstrument(
   input: unknown,
   clock: Clock = systemClock,
 ): Promise<StoredInstrument> {
+  const row = instrumentRow(await storeIdOf(db, storeHash), customerId, input, clock)
+  try {
+    await db.transaction().execute((trx) => writeInstrument(trx, storeHash, row))
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new StoreAdminError('conflict', `an instrument with token "${row.token}" already exists in store "${storeHash}"`)
+    throw error
+  }
+  return toInstrument(row)
+}
+
+export type InstrumentRow = ReturnType<typeof instrumentRow>
+
+/** The row of an instrument to add, its input checked; a token is made when none is given. */
+export function instrumentRow(storeId: number, customerId: number, input: unknown, clock: Clock = systemClock) {
   const instrument = checked(input)
-  const storeId = await storeIdOf(db, storeHash)
-  const row = {
+  return {
     store_id: storeId,
     customer_id: customerId,
     token: instrument.token ?? randomBytes(32).toString('hex'),
@@ -74,22 +87,19 @@ export async function addInstrument(
     details: details.encode(detailsOf(instrument)),
     date_created: formatTimestamp(clock()),
   }
-  try {
-    await db.transaction().execute(async (trx) => {
-      await requireCustomer(trx, storeId, storeHash, customerId)
-      if (row.is_default) {
-        // Two defaults added at once take turns, so the second demotes the first instead of failing.
-        await lockKeys(trx, storeId, [`stored-instrument-default:${customerId}`])
-        await q.clearDefault(trx, storeId, customerId)
-      }
-      await q.insertInstrument(trx, row)
-      if (row.is_default) await recordEvents(trx, storeId, [defaultChanged(customerId)])
-    })
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new StoreAdminError('conflict', `an instrument with token "${row.token}" already exists in store "${storeHash}"`)
-    throw error
+}
+
+/** Adds an instrument in the caller's transaction; a new default demotes the customer's previous one. */
+export async function writeInstrument(trx: Transaction<Database>, storeHash: string, row: InstrumentRow): Promise<void> {
+  const { store_id: storeId, customer_id: customerId } = row
+  await requireCustomer(trx, storeId, storeHash, customerId)
+  if (row.is_default) {
+    // Two defaults added at once take turns, so the second demotes the first instead of failing.
+    await lockKeys(trx, storeId, [`stored-instrument-default:${customerId}`])
+    await q.clearDefault(trx, storeId, customerId)
   }
-  return toInstrument(row)
+  await q.insertInstrument(trx, row)
+  if (row.is_default) await recordEvents(trx, storeId, [defaultChanged(customerId)])
 }
 
 /** A customer's default instrument changed (WEBHOOKS.md (c)): the only instrument event. */
