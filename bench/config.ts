@@ -33,6 +33,8 @@ export interface BenchConfig {
   webhookEvents: number
   /** customers of the store whose snapshot is saved and restored (the goal is set for 10,000) */
   snapshotCustomers: number
+  /** customers `clientele seed` writes into a database of its own (the scale's, unless BENCH_SEED_CUSTOMERS says otherwise) */
+  seedCustomers: number
   /** an earlier run's results JSON to compare this run's req/s with (the growth from 100k to 1m needs two runs) */
   compare: string | undefined
 }
@@ -75,5 +77,6 @@ export function loadBenchConfig(): BenchConfig {
     webhookEvents: Math.round(positive('BENCH_WEBHOOK_EVENTS', 20_000)),
     compare: process.env.BENCH_COMPARE || undefined,
     snapshotCustomers: Math.round(positive('BENCH_SNAPSHOT_CUSTOMERS', 10_000)),
+    seedCustomers: Math.round(positive('BENCH_SEED_CUSTOMERS', DEFAULT_CUSTOMERS[scale])),
   }
 }

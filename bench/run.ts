@@ -28,6 +28,7 @@ import {
 import { labelOf, loadSpec, SCENARIOS, type Scenario } from './scenarios.js'
 import { seedStore, type SeededStore } from './seed.js'
 import { benchExport, benchSnapshots, checkStoreFileTargets, formatStoreFiles, type StoreFilesReport } from './store-files.js'
+import { benchSeedCommand, checkSeedTargets, formatSeedCommand, type SeedCommandReport } from './seed-command.js'
 import { benchTwoNodes, type TwoNodeRow } from './two-nodes.js'
 import { benchWebhooks, waitForQuiet, type WebhookReport } from './webhooks.js'
 
@@ -197,7 +198,8 @@ async function main(): Promise<void> {
   const backends: Record<string, unknown>[] = []
   let twoNodes: TwoNodeRow[] = []
   const storeFiles: StoreFilesReport[] = []
-  // Not load scenarios: BENCH_SCENARIOS names them `snapshots` and `export` to pick them.
+  const seeds: SeedCommandReport[] = []
+  // Not load scenarios: BENCH_SCENARIOS names them `seed`, `snapshots` and `export` to pick them.
   const wants = (key: string) => !config.scenarios || config.scenarios.includes(key)
   try {
     for (const backend of ['sqlite', 'postgres'] as Backend[]) {
@@ -210,6 +212,15 @@ async function main(): Promise<void> {
       if (backend === 'postgres' && !config.postgresUrl) {
         print('postgres: SKIPPED: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to measure PostgreSQL')
         backends.push({ backend, skipped: 'no BENCH_DATABASE_URL or TEST_DATABASE_URL' })
+        continue
+      }
+      if (wants('seed')) {
+        print(`${backend}: clientele seed of ${config.seedCustomers.toLocaleString('en-US')} customers into a database of its own ...`)
+        seeds.push(await benchSeedCommand(backend, config, tempDir))
+      }
+      // The main store is for the load scenarios and the export; `BENCH_SCENARIOS=seed` alone needs none.
+      if (scenarios.length === 0 && !wants('snapshots')) {
+        backends.push({ backend, seedOnly: true })
         continue
       }
       print(`${backend}: seeding ${config.customers.toLocaleString('en-US')} customers ...`)
@@ -260,7 +271,7 @@ async function main(): Promise<void> {
   const comparisons: Comparison[] = earlier ? compareRuns(rows, earlier) : []
   // the memory and growth goals are about a store of a million customers
   const scaleTargets = config.scale === '1m' ? [...checkMemoryTargets(memory), ...(earlier ? checkGrowthTargets(comparisons) : [])] : []
-  const targets = [...checkTargets(rows), ...scaleTargets, ...checkWebhookTargets(webhooks), ...checkStoreFileTargets(storeFiles, config.scale)]
+  const targets = [...checkTargets(rows), ...scaleTargets, ...checkWebhookTargets(webhooks), ...checkStoreFileTargets(storeFiles, config.scale), ...checkSeedTargets(seeds)]
   print()
   print(formatResults(rows))
   print()
@@ -276,6 +287,11 @@ async function main(): Promise<void> {
   const hooks = formatWebhooks(webhooks)
   if (hooks) {
     print(hooks)
+    print()
+  }
+  const seeded = formatSeedCommand(seeds)
+  if (seeded) {
+    print(seeded)
     print()
   }
   const files = formatStoreFiles(storeFiles)
@@ -300,6 +316,7 @@ async function main(): Promise<void> {
     twoNodes,
     webhooks,
     storeFiles,
+    seeds,
     targets,
   })
   print()

@@ -138,5 +138,13 @@ describe.each(BACKENDS)('%s: clientele seed', (backend: Backend) => {
     }
     expect(await database.connect().selectFrom('stores').select('hash').where('hash', '=', 'shop').execute()).toEqual([])
     expect(await count('customers')).toBe(0)
+
+    // A store whose attribute of a seed name has another type: refused before any customer is written.
+    expect(await clientele('stores', 'create', 'typed')).toMatchObject({ code: 0 })
+    const token = await tokenFor('typed')
+    expect((await api('typed', token, 'POST', '/customers/attributes', [{ name: 'Loyalty tier', type: 'number' }])).status).toBe(200)
+    const clash = await clientele('seed', '--store', 'typed', '--customers', '5', '--attributes', '1')
+    expect(clash).toMatchObject({ code: 2, stdout: '', stderr: 'clientele: the store\'s attribute "Loyalty tier" is of type number, not string: rename it or seed fewer --attributes\n' })
+    expect(await count('customers')).toBe(0)
   })
 })

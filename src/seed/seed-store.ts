@@ -91,7 +91,15 @@ export async function seedStore(
     storeHash: plan.storeHash, created, customers: 0, ids: undefined, addresses: 0, attributeValues: 0, formFieldValues: 0,
     customerMetafields: 0, cartMetafields: 0, consents: 0, instruments: 0, channels: [...shape.channels], seconds: 0,
   }
-  const ids = await seedCustomers(db, storeId, plan, shape, fake, summary, report, clock)
+  let ids: number[]
+  try {
+    ids = await seedCustomers(db, storeId, plan, shape, fake, summary, report, clock)
+  } catch (error) {
+    // Each transaction of customers is whole; those committed before the failure stay, and the message says so.
+    const done = summary.customers === 0 ? 'no customer was seeded' : `${summary.customers} customers were seeded before it (ids ${summary.ids![0]}-${summary.ids![1]})`
+    if (error instanceof Error) error.message = `${error.message}; ${done}`
+    throw error
+  }
   const account = { storeId, clientId: plan.owner ?? (await firstClientId(db, plan.storeHash)), writeAll: false }
   summary.customerMetafields = await seedMetafields(db, clock(), 'customer metafields', plan.customerMetafields * ids.length, report, (i) => {
     const customer = ids[Math.floor(i / plan.customerMetafields)]!
@@ -211,9 +219,9 @@ async function seedCustomers(
       }
     })
     summary.customers = ids.length
+    summary.ids = [ids[0]!, ids[ids.length - 1]!]
     report({ phase: 'customers', done: ids.length, total: plan.customers })
   }
-  summary.ids = ids.length > 0 ? [ids[0]!, ids[ids.length - 1]!] : undefined
   return ids
 }
 

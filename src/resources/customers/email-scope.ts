@@ -54,11 +54,16 @@ export async function checkEmailScopes(
   const position = new Map<number, number>()
   written.forEach(({ id }, i) => position.has(id) || position.set(id, i))
 
+  // By id and by email, so a large batch (a seed's) checks in time linear in its size.
+  const byId = new Map(holders.map((row) => [row.id, row]))
+  const byKey = new Map<string, typeof holders>()
+  for (const row of holders) byKey.set(row.email_key, [...(byKey.get(row.email_key) ?? []), row])
+
   for (const [id, mine] of position) {
-    const me = holders.find((row) => row.id === id)
+    const me = byId.get(id)
     if (!me) continue
-    const clash = holders.some((other) => {
-      if (other.id === id || other.email_key !== me.email_key) return false
+    const clash = byKey.get(me.email_key)!.some((other) => {
+      if (other.id === id) return false
       // A later customer of the batch reports the clash itself, so the error names the later one.
       const theirs = position.get(other.id)
       if (theirs !== undefined && theirs > mine) return false
