@@ -1,4 +1,5 @@
-import { Faker } from '@faker-js/faker'
+import * as fakerLocales from '@faker-js/faker'
+import { Faker, type LocaleDefinition } from '@faker-js/faker'
 import { findCountry } from '../resources/addresses/countries.js'
 import type { NestedAddressCreate } from '../resources/addresses/index.js'
 import type { CustomerCreate } from '../resources/customers/schemas.js'
@@ -62,7 +63,9 @@ export class FakeCustomers {
   private readonly pools
 
   constructor(locale: SeedLocaleName, seed: number) {
-    const { definitions, country } = SEED_LOCALES[locale]
+    const { country } = SEED_LOCALES[locale]
+    // The locale's own definitions first, English and faker's base for what it lacks.
+    const definitions = [fakerLocales[locale], fakerLocales.en, fakerLocales.base] as LocaleDefinition[]
     const faker = new Faker({ locale: definitions, seed })
     this.random = new Random(seed)
     const many = <T>(make: () => T, n = POOL) => Array.from({ length: n }, make)

@@ -9,8 +9,10 @@ import { columnsOf, DUMP_TABLES, type DumpTable } from './tables.js'
 // store of a million customers costs the memory of one page. Everything is read in one
 // transaction, so the file is the store at one moment even while the API writes to it.
 
-// Rows per query, and per call of the sink: large enough that the round trips do not count.
-const PAGE = 2000
+// Rows per query, and per call of the sink: large enough that the round trips do not count, small
+// enough that a page of customers (~1 KB each with its stored JSON) leaves the heap small: at 2,000
+// the export of 100,000 customers peaked at 308 MB RSS, at 500 at 176 MB, and ran faster.
+const PAGE = 500
 
 export interface ExportOptions {
   /** also the store's API accounts (with their token hashes and secrets) and their hooks */
