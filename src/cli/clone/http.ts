@@ -61,6 +61,8 @@ export class SourceClient {
   requests = 0
   /** no request leaves before this (epoch ms): the quota said none are left */
   private notBefore = 0
+  /** the header that set notBefore, for the progress line */
+  private waitingFor = ''
 
   constructor(private readonly options: SourceOptions) {}
 
@@ -85,9 +87,7 @@ export class SourceClient {
         this.noteQuota(response)
         if (response.status === 429 && this.retryAfter(response) !== undefined) {
           // The quota ran out after all (another app shares it): not a failure, a wait.
-          const waitMs = this.retryAfter(response)!
-          this.options.onEvent({ kind: 'rate-limit', waitMs, header: 'X-Retry-After' })
-          this.notBefore = Date.now() + waitMs
+          this.pause(this.retryAfter(response)!, 'X-Retry-After')
           continue
         }
         if (response.status === 401) throw new SourceError('the source refused the token (401 Unauthorized): check --token')
@@ -109,9 +109,18 @@ export class SourceClient {
     }
   }
 
+  // Said when the wait begins, not when the answer that calls for it arrives: the caller has
+  // checkpointed that answer by then, so a clone stopped during the wait has lost nothing.
   private async waitForQuota(): Promise<void> {
     const waitMs = this.notBefore - Date.now()
-    if (waitMs > 0) await sleep(waitMs)
+    if (waitMs <= 0) return
+    this.options.onEvent({ kind: 'rate-limit', waitMs, header: this.waitingFor })
+    await sleep(waitMs)
+  }
+
+  private pause(waitMs: number, header: string): void {
+    this.notBefore = Date.now() + waitMs
+    this.waitingFor = header
   }
 
   /** After the last request of a window, the next waits for the window to end. */
@@ -119,9 +128,7 @@ export class SourceClient {
     const left = header(response, 'x-rate-limit-requests-left')
     const resetMs = header(response, 'x-rate-limit-time-reset-ms')
     if (left === undefined || resetMs === undefined || left > 0 || response.status === 429) return
-    const waitMs = resetMs + RESET_MARGIN_MS
-    this.notBefore = Date.now() + waitMs
-    this.options.onEvent({ kind: 'rate-limit', waitMs, header: 'X-Rate-Limit-Time-Reset-Ms' })
+    this.pause(resetMs + RESET_MARGIN_MS, 'X-Rate-Limit-Time-Reset-Ms')
   }
 
   /** A quota 429's wait: the larger of X-Retry-After (seconds) and the window's reset; undefined for an overload 429. */

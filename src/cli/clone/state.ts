@@ -101,9 +101,10 @@ export class CloneState {
     this.save()
   }
 
-  /** The phase is left out; what it read is not used. */
+  /** The phase is left out (the request that said so counted); what it read is not used. */
   skip(name: string, reason: string): void {
     Object.assign(this.phase(name), { done: true, skipped: reason })
+    this.data.requests += 1
     this.save()
   }
 
