@@ -79,7 +79,7 @@ async function anyStringValue(state: CloneState): Promise<boolean> {
 const customersRead = CUSTOMERS.read
 
 export const PHASES: readonly Phase[] = [
-  { kind: 'keyed', name: 'settings', label: 'customer settings', unit: 'stores', scopes: customersRead, keys: async () => [0], path: () => 'customers/settings' },
+  { kind: 'keyed', name: 'settings', label: 'customer settings', unit: 'requests', scopes: customersRead, keys: async () => [0], path: () => 'customers/settings' },
   // BigCommerce's Channels API (names and creation dates); Clientele does not serve it.
   {
     kind: 'list', name: 'channels', label: 'channels', scopes: ['store_channel_settings_read_only'], path: (limit) => `channels?limit=${limit}`,

@@ -56,7 +56,8 @@ export class Progress {
   }
 
   private show(text: string): void {
-    this.status = `clone: ${text} (${number.format(this.requests())} requests)`
+    const requests = this.requests()
+    this.status = `clone: ${text} (${number.format(requests)} ${requests === 1 ? 'request' : 'requests'})`
     this.out.write(`\r\x1b[2K${this.status}`)
   }
 

@@ -182,7 +182,9 @@ async function sourcesOf(state: CloneState, options: CloneFileOptions, summary: 
       const tokens = new Set<string>()
       for await (const item of keyed<ApiInstrument[]>('stored_instruments')) {
         if (!copied.customers.has(item.key)) continue
-        for (const instrument of item.body ?? []) {
+        // A bare array, as the spec and Clientele answer; wrapped in {data} too, should a source do that.
+        const instruments = Array.isArray(item.body) ? item.body : ((item.body as { data?: ApiInstrument[] } | undefined)?.data ?? [])
+        for (const instrument of instruments) {
           if (tokens.has(instrument.token)) continue
           tokens.add(instrument.token)
           yield instrumentRow(item.key, instrument, started)
