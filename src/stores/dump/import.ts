@@ -141,7 +141,9 @@ class TableWriter {
   }
 
   private async insert(table: DumpTable, rows: Record<string, unknown>[]): Promise<void> {
-    if (rows.length > 0) await (this.trx as unknown as Kysely<any>).insertInto(table.name).values(rows).execute()
+    if (rows.length === 0) return
+    if (isPostgres(this.trx)) await insertByColumns(this.trx, table, rows)
+    else await (this.trx as unknown as Kysely<any>).insertInto(table.name).values(rows).execute()
   }
 
   // PostgreSQL's serial hands out ids from its sequence, which explicit ids do not move: it is
@@ -167,3 +169,19 @@ class TableWriter {
   }
 }
 
+
+/**
+ * PostgreSQL: one array parameter per column, `insert ... select * from unnest($1::int8[], ...)`,
+ * instead of a parameter per value: the server parses and binds 16 parameters for a page of
+ * addresses rather than 30,000 (a snapshot restore of 10,000 customers: 3.6 s -> see bench).
+ * Every row of a call has the same columns (a table's, less `id` for rows given a new one).
+ */
+async function insertByColumns(trx: Transaction<Database>, table: DumpTable, rows: Record<string, unknown>[]): Promise<void> {
+  const columns = Object.keys(rows[0]!)
+  const kinds = new Map(columnsOf(table))
+  const arrays = columns.map((column) => {
+    const type = column === 'store_id' || kinds.get(column)?.startsWith('integer') ? 'int8' : 'text'
+    return sql`${rows.map((row) => row[column] ?? null)}::${sql.raw(type)}[]`
+  })
+  await sql`insert into ${sql.table(table.name)} (${sql.join(columns.map((column) => sql.ref(column)))}) select * from unnest(${sql.join(arrays)})`.execute(trx)
+}
