@@ -78,11 +78,20 @@ async function clone(options: CloneOptions): Promise<void> {
   const progress = new Progress(() => client.requests)
   if (options.resume) progress.note(resumed ? `resuming from ${dir} (${state.data.requests} requests made before)` : `no earlier clone in ${dir}: starting afresh`)
 
+  // Ctrl-C while reading loses nothing (each checkpoint is written whole between two events): say how to go on.
+  const interrupted = () => {
+    progress.end()
+    process.stderr.write(`clientele: ${kept(state, new Error('interrupted'), 'run the same command with --resume to continue').message}\n`)
+    process.exit(130)
+  }
+  process.once('SIGINT', interrupted)
   try {
     await fetchAll({ client, source, state, progress, pageSize: options.pageSize })
   } catch (error) {
     progress.end()
     throw kept(state, error, 'run the same command with --resume to continue')
+  } finally {
+    process.off('SIGINT', interrupted)
   }
 
   progress.note(`writing store ${options.store} in one transaction`)

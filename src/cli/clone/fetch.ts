@@ -68,14 +68,16 @@ async function fetchKeyed(context: FetchContext, phase: KeyedPhase): Promise<voi
 }
 
 /**
- * Whether the source refused the phase: a phase that may be left out is skipped (and said so);
- * for one that may not, the refusal ends the clone with a message naming what the token lacks.
+ * Whether the source refused the phase: a phase that may be left out is skipped, whatever the
+ * client error (a source may take the request differently: BigCommerce's Channels API is not
+ * Clientele's), and said so; for one that may not, the refusal ends the clone with a message
+ * naming what the token lacks.
  */
 function refused(context: FetchContext, phase: Phase, answer: SourceAnswer, url: URL): boolean {
   if (answer.status >= 200 && answer.status < 300) return false
   const request = `GET ${url.pathname}${url.search}`
-  if ((answer.status === 403 || answer.status === 404) && phase.optional) {
-    const reason = answer.status === 403 ? `the token lacks ${phase.optional.why}` : 'the source does not serve it'
+  if (phase.optional) {
+    const reason = answer.status === 403 ? `the token lacks ${phase.optional.why}` : answer.status === 404 ? 'the source does not serve it' : 'the source refused it'
     context.state.skip(phase.name, `${answer.status}: ${reason}`)
     context.progress.note(`${phase.label}: left out (${answer.status} on ${request}: ${reason})`)
     return true

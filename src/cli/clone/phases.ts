@@ -10,7 +10,7 @@ import type { CloneState } from './state.js'
 // before their addresses), so that a row made at the source while the clone runs is either
 // copied with its parent or left out, never copied without it.
 
-/** Left out, and said so, when the source refuses it (403) or does not serve it (404). */
+/** Left out, and said so, when the source refuses it: a 403 (the token's scopes), a 404 (not served), any client error. */
 interface Optional {
   /** what the note says the token needs, or that the source lacks */
   why: string

@@ -66,8 +66,8 @@ export class CloneState {
       state.cutUnsaved()
       return { state, resumed: true }
     }
-    if (existsSync(dir)) {
-      throw new Error(`${dir} exists and holds no clone state: give another --state folder`)
+    if (existsSync(dir) && readdirSync(dir).length > 0) {
+      throw new Error(`${dir} holds files but no clone state: give another --state folder`)
     }
     mkdirSync(dir, { recursive: true })
     const state = new CloneState(dir, { version: VERSION, source: clone.source, store: clone.store, started: clone.started, requests: 0, phases: {} })
