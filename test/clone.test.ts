@@ -180,7 +180,7 @@ describe.each(BACKENDS)('%s: clientele clone', (backend: Backend) => {
       expect(waitMs).toBeGreaterThan(15_000)
       await source.kill()
       // Back only after the clone's wait is over: its next requests find no one listening.
-      await sleep(waitMs + 1_000)
+      await sleep(waitMs + 500)
       await source.serve()
       const exit = await cloning.exited
       expect(exit.code, cloning.stderr()).toBe(0)
