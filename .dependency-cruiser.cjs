@@ -2,10 +2,11 @@
 // import points the wrong way. From the bottom: db, core, stores, resources; admin, cli, seed (the
 // seed's engine), app and server sit on top and nothing below imports them. A resource reaches
 // another only through that resource's public face, its index.ts. The webhook delivery worker (src/webhooks) is a top layer
-// too, built on core, db and stores only. No cycles anywhere, tests and benchmarks included.
+// too, built on core, db and stores only; so is the request inspector (src/inspector), whose store the admin API reads.
+// No cycles anywhere, tests and benchmarks included.
 
 const LAYERS = '^src/(db|core|stores|resources)/'
-const TOP = ['^src/(admin|cli|seed|webhooks)/', '^src/(app|server)\\.ts$']
+const TOP = ['^src/(admin|cli|seed|webhooks|inspector)/', '^src/(app|server)\\.ts$']
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -51,6 +52,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/webhooks/' },
       to: { path: '^src/', pathNot: ['^src/(core|db|stores|webhooks)/'] },
+    },
+    {
+      name: 'inspector-on-lower-layers',
+      comment: 'The request inspector imports core, db and stores only: it watches the API from beside it (a resource query it needs, app.ts hands it).',
+      severity: 'error',
+      from: { path: '^src/inspector/' },
+      to: { path: '^src/', pathNot: ['^src/(core|db|stores|inspector)/'] },
     },
     {
       name: 'nothing-below-imports-the-top',

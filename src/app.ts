@@ -6,6 +6,7 @@ import adminRoutes from './admin/routes.js'
 import { requireJsonAccepted } from './core/accept.js'
 import auth from './core/auth.js'
 import { clientError, installGentleClose } from './core/client-errors.js'
+import { DEFAULT_INSPECTOR_BODY_LIMIT, DEFAULT_INSPECTOR_SIZE } from './core/config.js'
 import { MemoryCounterStore, type CounterStore } from './core/counter-store.js'
 import { systemClock, type Clock } from './core/dates.js'
 import type { DestinationMode } from './core/destinations.js'
@@ -22,12 +23,17 @@ import { installSecurityHeaders } from './core/security-headers.js'
 import { validatorCompiler } from './core/validation.js'
 import dbPlugin from './db/plugin.js'
 import type { Database } from './db/schema.js'
+import { Inspector } from './inspector/inspector.js'
+import { MemoryRequestStore } from './inspector/memory-store.js'
+import inspectorPlugin from './inspector/plugin.js'
+import type { RequestStore } from './inspector/store.js'
 import addresses from './resources/addresses/routes.js'
 import attributeValues from './resources/attribute-values/routes.js'
 import attributes from './resources/attributes/routes.js'
 import consent from './resources/consent/routes.js'
 import customerSettings from './resources/customer-settings/routes.js'
 import customers from './resources/customers/routes.js'
+import { passwordFieldNames } from './resources/form-field-values/index.js'
 import formFieldValues from './resources/form-field-values/routes.js'
 import hooks from './resources/hooks/routes.js'
 import { METAFIELD_RESOURCES } from './resources/metafields/resources.js'
@@ -64,6 +70,31 @@ export interface AppOptions {
   defaultRateLimit?: RateLimit
   /** which webhook destinations may be saved (WEBHOOK_DESTINATIONS); `any` when not given */
   webhookDestinations?: DestinationMode
+  /** the request inspector (kept only with the admin API, which serves it); false turns it off (INSPECTOR=off) */
+  inspector?: false | InspectorOptions
+}
+
+export interface InspectorOptions {
+  /** where entries are kept: in memory (INSPECTOR_SIZE per store) unless given (the server passes Redis's when REDIS_URL is set) */
+  store?: RequestStore
+  /** entries per store of the in-memory store */
+  size?: number
+  /** bytes kept of each body (INSPECTOR_BODY_LIMIT) */
+  bodyLimit?: number
+  /** how often a live stream sends a heartbeat comment */
+  heartbeatMs?: number
+}
+
+/** The inspector's defaults when the app is built without settings (the server passes the config's). */
+const INSPECTOR_DEFAULTS = { size: DEFAULT_INSPECTOR_SIZE, bodyLimit: DEFAULT_INSPECTOR_BODY_LIMIT, heartbeatMs: 15_000 }
+
+function inspectorOf(options: AppOptions): Inspector | undefined {
+  if (!options.adminToken || options.inspector === false) return undefined
+  const given = options.inspector ?? {}
+  return new Inspector(given.store ?? new MemoryRequestStore(given.size ?? INSPECTOR_DEFAULTS.size), {
+    bodyLimit: given.bodyLimit ?? INSPECTOR_DEFAULTS.bodyLimit,
+    heartbeatMs: given.heartbeatMs ?? INSPECTOR_DEFAULTS.heartbeatMs,
+  })
 }
 
 /** Milliseconds; 0 turns one off. */
@@ -122,6 +153,9 @@ export function buildApp(options: AppOptions) {
   app.register(openapi)
   app.register(metrics, { processMetrics: options.processMetrics ?? false })
   app.register(health, options.databaseSchema ? { databaseSchema: options.databaseSchema } : {})
+  // Before the API: its onRoute hook reads each API route's response schemas as they are added.
+  const inspector = inspectorOf(options)
+  if (inspector) app.register(inspectorPlugin, { inspector, passwordFields: passwordFieldNames })
 
   // The BigCommerce API: every resource, under the store prefix, behind X-Auth-Token.
   app.register(async (api) => {
@@ -144,7 +178,7 @@ export function buildApp(options: AppOptions) {
     api.register(hooks, { destinations: options.webhookDestinations ?? 'any' })
   }, { prefix: API_PREFIX })
 
-  if (options.adminToken) app.register(adminRoutes, { prefix: '/admin', token: options.adminToken, defaultRateLimit })
+  if (options.adminToken) app.register(adminRoutes, { prefix: '/admin', token: options.adminToken, defaultRateLimit, ...(inspector ? { inspector } : {}) })
 
   return app
 }

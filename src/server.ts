@@ -1,9 +1,11 @@
 import { buildApp } from './app.js'
 import type { Config } from './core/config.js'
+import { connectRedis } from './core/redis.js'
 import { RedisCounterStore } from './core/redis-counter-store.js'
 import { ensureReachable, openDatabase } from './db/connect.js'
 import { migrateToLatest, migrationsCurrent } from './db/migrate.js'
 import { keepStatisticsFresh } from './db/statistics.js'
+import { RedisRequestStore } from './inspector/redis-store.js'
 import { StoreAdminError } from './stores/lookup.js'
 import { countStores, createDevStore, findTokenOwner, type CreatedAccount } from './stores/service.js'
 import { startDeliveryWorker, type DeliveryWorker } from './webhooks/worker.js'
@@ -27,8 +29,12 @@ export async function serve(config: Config, print: Print = (line) => process.std
   if (config.migrateOnStart) await migrateToLatest(db, schema)
   const current = config.migrateOnStart || (await migrationsCurrent(db, schema))
   const account = current && config.devStore ? await firstStartAccount(db, config.devToken) : undefined
-  // Quotas and concurrency caps are shared through Redis when it is configured: one count for every node.
-  const counters = config.redisUrl ? await RedisCounterStore.connect(config.redisUrl, { prefix: config.redisKeyPrefix }) : undefined
+  // Quotas and concurrency caps are shared through Redis when it is configured: one count for every
+  // node; so are the request inspector's entries, over the same connection.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
+  const counters = redis ? RedisCounterStore.over(redis, { prefix: config.redisKeyPrefix }) : undefined
+  const { enabled: inspecting, size, bodyLimit } = config.inspector
+  const requests = redis && inspecting ? new RedisRequestStore(redis, { capacity: size, prefix: config.redisKeyPrefix }) : undefined
 
   const app = buildApp({
     db,
@@ -41,6 +47,7 @@ export async function serve(config: Config, print: Print = (line) => process.std
     loginLimits: config.loginLimits,
     defaultRateLimit: config.defaultRateLimit,
     webhookDestinations: config.webhookDestinations,
+    inspector: inspecting ? { size, bodyLimit, ...(requests ? { store: requests } : {}) } : false,
     ...(schema ? { databaseSchema: schema } : {}),
     ...(counters ? { counters } : {}),
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
@@ -92,6 +99,7 @@ export async function serve(config: Config, print: Print = (line) => process.std
     print('')
   }
   if (counters) print(`Limit counters: Redis (shared by every node)`)
+  if (config.adminToken && inspecting) print(`Request inspector: ${origin}/admin/stores/<hash>/requests (${requests ? 'in Redis, shared by every node' : 'in memory'}; \`clientele logs tail --store <hash>\`)`)
   if (!current) print('Migrations are pending: run `clientele migrate`; /readyz answers 503 until then.')
   print(`API docs: ${origin}/docs`)
 

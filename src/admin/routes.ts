@@ -2,11 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { unauthorized } from '../core/errors.js'
 import type { RateLimit } from '../core/rate-limit-plans.js'
+import type { Inspector } from '../inspector/inspector.js'
 import { adminErrorHandler } from './admin-errors.js'
 import channelsRoutes from './channels-routes.js'
 import limitsRoutes from './limits-routes.js'
 import formFieldsRoutes from './form-fields-routes.js'
 import instrumentsRoutes from './instruments-routes.js'
+import requestsRoutes from './requests-routes.js'
 import snapshotsRoutes from './snapshots-routes.js'
 import storesRoutes from './stores-routes.js'
 import webhookDeliveriesRoutes from './webhook-deliveries-routes.js'
@@ -18,7 +20,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest()
 
 // Not wrapped in fastify-plugin: its scope is its own, so the hook and the error handler below
 // reach the admin routes only, never the API's.
-const admin: FastifyPluginAsync<{ token: string; defaultRateLimit: RateLimit }> = async (app, options) => {
+const admin: FastifyPluginAsync<{ token: string; defaultRateLimit: RateLimit; inspector?: Inspector }> = async (app, options) => {
   const expected = digest(options.token)
   // Before the route modules register: their scopes inherit the handler their parent has then.
   app.setErrorHandler(adminErrorHandler)
@@ -35,6 +37,7 @@ const admin: FastifyPluginAsync<{ token: string; defaultRateLimit: RateLimit }> 
   await app.register(instrumentsRoutes)
   await app.register(webhookDeliveriesRoutes)
   await app.register(snapshotsRoutes)
+  await app.register(requestsRoutes, options.inspector ? { inspector: options.inspector } : {})
 }
 
 export default admin

@@ -6,6 +6,7 @@ import { registerChannelCommands } from './channels.js'
 import { registerCloneCommand } from './clone/command.js'
 import { registerInstrumentCommands } from './instruments.js'
 import { registerLimitCommands } from './limits.js'
+import { registerLogsCommands } from './logs.js'
 import { registerFormFieldCommands } from './form-fields.js'
 import { print, withDatabase } from './shared.js'
 import { registerSeedCommand } from './seed.js'
@@ -56,6 +57,7 @@ registerStoreFileCommands(program)
 registerSnapshotCommands(program)
 registerCloneCommand(program)
 registerSeedCommand(program)
+registerLogsCommands(program)
 
 try {
   await program.parseAsync()

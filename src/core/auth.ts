@@ -45,6 +45,11 @@ export function ownerOf(req: FastifyRequest): TokenOwner {
   return owner
 }
 
+/** The account, when the auth hook admitted the request; undefined when it refused it or never saw it (the request inspector). */
+export function ownerIfAny(req: FastifyRequest): TokenOwner | undefined {
+  return (req as OwnedRequest)[OWNER] ?? undefined
+}
+
 async function authenticate(this: FastifyInstance, findTokenOwner: AuthOptions['findTokenOwner'], req: FastifyRequest): Promise<void> {
   const token = req.headers['x-auth-token']
   if (typeof token !== 'string' || token === '') throw unauthorized()

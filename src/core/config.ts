@@ -37,6 +37,17 @@ export interface Config {
   webhookDestinations: DestinationMode
   /** the webhook delivery worker `serve` runs (docs/DEPLOYMENT.md "Webhook delivery") */
   webhookDelivery: WebhookDeliveryConfig
+  /** the request inspector (docs/DEPLOYMENT.md "Request inspector"): kept only when the admin API is on */
+  inspector: InspectorConfig
+}
+
+export interface InspectorConfig {
+  /** INSPECTOR=off: no request is kept */
+  enabled: boolean
+  /** INSPECTOR_SIZE: entries kept per store, the oldest dropped first */
+  size: number
+  /** INSPECTOR_BODY_LIMIT: bytes kept of each request and response body; 0 keeps none */
+  bodyLimit: number
 }
 
 export interface WebhookDeliveryConfig {
@@ -55,6 +66,10 @@ export interface WebhookDeliveryConfig {
   /** WEBHOOK_MAX_RETRYING_PER_HOOK: a hook with this many deliveries waiting for a retry is deactivated */
   maxRetryingPerHook: number
 }
+
+/** Entries the request inspector keeps per store, and bytes of each body (INSPECTOR_SIZE, INSPECTOR_BODY_LIMIT). */
+export const DEFAULT_INSPECTOR_SIZE = 200
+export const DEFAULT_INSPECTOR_BODY_LIMIT = 16 * 1024
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -90,6 +105,18 @@ function destinationMode(env: NodeJS.ProcessEnv, name: string): DestinationMode 
   if (text === undefined || text === '') return 'any'
   if ((DESTINATION_MODES as readonly string[]).includes(text)) return text as DestinationMode
   throw new Error(`${name} must be one of ${DESTINATION_MODES.join(', ')}, not "${text}"`)
+}
+
+/** INSPECTOR: `on` (default) or `off`; the flag words too. */
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name]?.toLowerCase()
+  if (text === 'on') return true
+  if (text === 'off') return false
+  try {
+    return flag(env, name, fallback)
+  } catch {
+    throw new Error(`${name} must be on or off, not "${env[name]}"`)
+  }
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -154,6 +181,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionMs: positive(env, 'WEBHOOK_RETENTION_HOURS', 7 * 24) * 3600 * 1000,
       maxEvents: positive(env, 'WEBHOOK_MAX_EVENTS', 1_000_000),
       maxRetryingPerHook: positive(env, 'WEBHOOK_MAX_RETRYING_PER_HOOK', 10_000),
+    },
+    inspector: {
+      enabled: onOff(env, 'INSPECTOR', true),
+      size: positive(env, 'INSPECTOR_SIZE', DEFAULT_INSPECTOR_SIZE),
+      bodyLimit: integer(env, 'INSPECTOR_BODY_LIMIT', DEFAULT_INSPECTOR_BODY_LIMIT),
     },
   }
   if (env.CLIENTELE_DEV_TOKEN) config.devToken = env.CLIENTELE_DEV_TOKEN

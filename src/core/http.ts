@@ -5,6 +5,16 @@ import { DEFAULT_MAX_JSON_DEPTH, jsonDeeperThan } from './json-depth.js'
 // What real BigCommerce clients send, accepted as BigCommerce accepts it, and one log line per
 // request. (Trailing and doubled slashes are the router's options, in app.ts.)
 
+// The body's text as it arrived, kept for the request inspector (src/inspector): the parser has
+// it anyway, and keeping a reference costs nothing, where serializing the parsed body again would.
+const RAW_BODY = Symbol('clientele.rawBody')
+type RawBodyRequest = FastifyRequest & { [RAW_BODY]?: string }
+
+/** The JSON text of the request's body as received; undefined when none was read (no body, refused first, not JSON). */
+export function rawBodyOf(req: FastifyRequest): string | undefined {
+  return (req as RawBodyRequest)[RAW_BODY]
+}
+
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   if (headers['transfer-encoding'] !== undefined) return true
   const length = headers['content-length']
@@ -26,8 +36,11 @@ export function installHttpConventions(app: FastifyInstance, { maxJsonDepth = DE
   // It is the only body parser: the API speaks JSON, anything else is a 415.
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeAllContentTypeParsers()
+  // Declared up front, so every request object has the same shape.
+  app.decorateRequest(RAW_BODY, undefined)
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = body as string
+    ;(req as RawBodyRequest)[RAW_BODY] = text
     if (text.trim() === '') return done(null, undefined)
     if (jsonDeeperThan(text, maxJsonDepth)) return done(jsonTooDeep(maxJsonDepth), undefined)
     parseJson(req, text, (error, value) => (error ? done(invalidJson(), undefined) : done(null, value)))

@@ -21,6 +21,7 @@ interface SchemaLike {
   type?: string
   enum?: readonly unknown[]
   format?: string
+  pattern?: string
   minimum?: number
   maximum?: number
   items?: SchemaLike
@@ -97,6 +98,9 @@ function parseScalar(key: string, property: SchemaLike, text: string): unknown {
       if (property.enum && !property.enum.includes(text)) {
         throw invalidQueryValue(key, `must be one of: ${property.enum.join(', ')}. For input string: "${text}".`)
       }
+      if (property.pattern !== undefined && !patternOf(property.pattern).test(text)) {
+        throw invalidQueryValue(key, `must match ${property.pattern}. For input string: "${text}".`)
+      }
       if (property.format === DATE_FILTER_FORMAT && parseDateFilter(text) === undefined) {
         throw invalidQueryValue(
           key,
@@ -107,6 +111,9 @@ function parseScalar(key: string, property: SchemaLike, text: string): unknown {
     }
   }
 }
+
+const patterns = new Map<string, RegExp>()
+const patternOf = (source: string) => patterns.get(source) ?? patterns.set(source, new RegExp(source)).get(source)!
 
 function checkRange(key: string, property: SchemaLike, n: number): void {
   if (property.minimum !== undefined && n < property.minimum) {

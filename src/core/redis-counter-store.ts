@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { once, type CounterStore, type Release, type WindowCount } from './counter-store.js'
+import { connectRedis } from './redis.js'
 
 // The counter store several processes share. Each operation is one Lua script, which Redis runs
 // atomically: no process ever reads a count and writes it back. Time inside the scripts is the
@@ -63,23 +64,11 @@ export class RedisCounterStore implements CounterStore {
 
   /** Connects, failing at once when Redis cannot be reached (a server should not start without it). */
   static async connect(url: string, options: RedisCounterOptions = {}): Promise<RedisCounterStore> {
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      // A request must not wait for Redis to come back: commands fail at once while it is away,
-      // and the limits let the request through (see limits.ts).
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-    })
-    // ioredis reports each failed reconnection as an 'error' event; without a listener Node
-    // would treat it as an uncaught error. The failing commands are what the limits act on.
-    redis.on('error', () => {})
-    try {
-      await redis.connect()
-    } catch (error) {
-      redis.disconnect()
-      throw new Error(`cannot connect to Redis at ${safeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
-    }
+    return new RedisCounterStore(await connectRedis(url), options)
+  }
+
+  /** The counters on a connection opened by connectRedis (the server shares it with the inspector); close() quits it. */
+  static over(redis: Redis, options: RedisCounterOptions = {}): RedisCounterStore {
     return new RedisCounterStore(redis, options)
   }
 
@@ -108,16 +97,5 @@ export class RedisCounterStore implements CounterStore {
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect())
-  }
-}
-
-/** The URL without its password, for messages. */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    parsed.password = ''
-    return parsed.toString()
-  } catch {
-    return 'the configured URL'
   }
 }

@@ -63,3 +63,18 @@ export function valueProblem(field: FieldDefinition, value: FieldValue): string 
       return typeof value === 'string' ? undefined : `must be a string for a ${field.type} field`
   }
 }
+
+/**
+ * The names of the store's password fields, of either form: the request inspector redacts the
+ * values sent for them (a name that is a password on one form counts on both).
+ */
+export async function passwordFieldNames(db: Kysely<Database>, storeHash: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('form_fields as f')
+    .innerJoin('stores as s', 's.id', 'f.store_id')
+    .select('f.name')
+    .where('s.hash', '=', storeHash)
+    .where('f.type', '=', 'password')
+    .execute()
+  return new Set(rows.map((row) => row.name))
+}
