@@ -8,7 +8,8 @@ import { recordEvents, type DomainEvent } from '../../db/outbox.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { CUSTOMER_METAFIELDS, deleteMetafieldsOf } from '../metafields/index.js'
 import { channelIdsOnCreate, checkChannels } from './channel-checks.js'
-import { checkEmailScopes } from './email-scope.js'
+import { checkEmailScopes, emailKey } from './email-scope.js'
+import { nameKey } from '../addresses/index.js'
 import { loadIncludes } from './includes.js'
 import { customerJson, customerJsonHead, customerListJson, toCustomer, type CustomerJsonRow } from './representation.js'
 import { nestedPasswordHashes, refuseNestedOnUpdate, writeNestedOnCreate, writeNestedOnUpdate } from './nested.js'
@@ -119,10 +120,10 @@ export async function prepareCustomers(db: Kysely<Database>, now: Date, storeId:
   const stamp = formatTimestamp(now)
   const rows: q.NewCustomerRow[] = items.map((item, i) => ({
     email: item.email,
-    email_key: item.email.toLowerCase(),
+    email_key: emailKey(item.email),
     first_name: item.first_name,
     last_name: item.last_name,
-    name_key: `${item.first_name} ${item.last_name}`.toLowerCase(),
+    name_key: nameKey(item),
     company: item.company ?? '',
     phone: item.phone ?? '',
     notes: item.notes ?? '',
@@ -219,9 +220,9 @@ function updateOf(item: CustomerUpdate, row: q.CustomerRow, passwordHash: string
   for (const field of ['email', 'first_name', 'last_name', 'company', 'phone', 'notes', 'tax_exempt_category', 'customer_group_id'] as const) {
     if (item[field] !== undefined) (changes as Record<string, unknown>)[field] = item[field]
   }
-  if (item.email !== undefined) changes.email_key = item.email.toLowerCase()
+  if (item.email !== undefined) changes.email_key = emailKey(item.email)
   if (item.first_name !== undefined || item.last_name !== undefined) {
-    changes.name_key = `${item.first_name ?? row.first_name} ${item.last_name ?? row.last_name}`.toLowerCase()
+    changes.name_key = nameKey({ first_name: item.first_name ?? row.first_name, last_name: item.last_name ?? row.last_name })
   }
   if (passwordHash !== undefined) changes.password_hash = passwordHash
   if (item.authentication?.force_password_reset !== undefined) changes.force_password_reset = flag.encode(item.authentication.force_password_reset)
