@@ -72,11 +72,11 @@ async function titleOf(response: Response): Promise<string> {
   }
 }
 
-async function refusal(response: Response, base: string, hash: string): Promise<Error> {
+async function refusal(response: Response, base: string): Promise<Error> {
   if (response.status === 401) return new Error(`${base} refused the admin token (401): give the server's ADMIN_TOKEN (--admin-token, or ADMIN_TOKEN)`)
   const title = await titleOf(response)
   if (response.status === 404 && title === 'Not Found') return new Error(`${base} has no admin API (404): start it with ADMIN_TOKEN set`)
-  if (response.status === 404) return new StoreAdminError('not_found', `${title} (store "${hash}" on ${base})`)
+  if (response.status === 404) return new StoreAdminError('not_found', `${title} on ${base}`)
   return new Error(`${base} answered ${response.status}: ${title}`)
 }
 
@@ -118,7 +118,7 @@ async function tail(options: TailOptions): Promise<void> {
       await sleep(RECONNECT_MS)
       continue
     }
-    if (!response.ok || !response.body) throw await refusal(response, base, options.store)
+    if (!response.ok || !response.body) throw await refusal(response, base)
     process.stderr.write(followed ? 'reconnected\n' : `following the API requests to store "${options.store}" on ${base} (Ctrl-C to stop)\n`)
     followed = true
     const decoder = new TextDecoder()
