@@ -44,9 +44,10 @@ export async function addressesOfCustomers(db: Kysely<Database>, storeId: number
 
 /**
  * Inserts addresses with the store's next ids; an address identical to one its customer already
- * has (a concurrent writer's) is skipped by the unique fingerprint. Returns the inserted rows' ids.
+ * has (a concurrent writer's) is skipped by the unique fingerprint. Returns each row as inserted
+ * (every column: no read back), or undefined where it was skipped.
  */
-export async function insertAddresses(trx: Transaction<Database>, storeId: number, rows: NewAddressRow[]): Promise<(number | undefined)[]> {
+export async function insertAddresses(trx: Transaction<Database>, storeId: number, rows: NewAddressRow[]): Promise<(AddressRow | undefined)[]> {
   if (rows.length === 0) return []
   const numbered = await withNextIds(trx, storeId, 'customer_addresses', rows)
   const inserted = await trx
@@ -56,7 +57,7 @@ export async function insertAddresses(trx: Transaction<Database>, storeId: numbe
     .returning('id')
     .execute()
   const done = new Set(inserted.map((r) => r.id))
-  return numbered.map(({ id }) => (done.has(id) ? id : undefined))
+  return numbered.map((row) => (done.has(row.id) ? (row as AddressRow) : undefined))
 }
 
 export async function updateAddress(trx: Transaction<Database>, storeId: number, id: number, changes: Updateable<CustomerAddressTable>): Promise<void> {

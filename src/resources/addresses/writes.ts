@@ -73,12 +73,11 @@ export async function insertNewAddresses(
     fresh.push(i)
     rows.push({ ...fields, customer_id: items[i]!.customerId, name_key: nameKey(fields), fingerprint: print })
   })
-  const ids = await q.insertAddresses(trx, storeId, rows)
-  const created = fresh.flatMap((i, k) => (ids[k] === undefined ? [] : [{ index: i, id: ids[k]! }]))
-  await saveFormFieldValues(trx, now, storeId, 'address', created.map(({ index, id }) => ({ ownerId: id, values: checked[index]! })))
+  const inserted = await q.insertAddresses(trx, storeId, rows)
+  const created = fresh.flatMap((i, k) => (inserted[k] === undefined ? [] : [{ index: i, row: inserted[k]! }]))
+  await saveFormFieldValues(trx, now, storeId, 'address', created.map(({ index, row }) => ({ ownerId: row.id, values: checked[index]! })))
   await recountCustomers(trx, storeId, 'address_count', customerIds)
-  const byId = new Map((await q.findAddresses(trx, storeId, created.map((c) => c.id))).map((row) => [row.id, row]))
-  const rowsMade = created.map(({ id }) => byId.get(id)!)
+  const rowsMade = created.map(({ row }) => row)
   await recordEvents(trx, storeId, rowsMade.map((row) => addressEvent('store/customer/address/created', row)))
   return rowsMade
 }
