@@ -106,6 +106,8 @@ export interface ClienteleOptions {
   schema?: string
   /** extra node flags, e.g. --cpu-prof */
   nodeFlags?: string[]
+  /** more environment (ADMIN_TOKEN, INSPECTOR=off), set after the defaults */
+  env?: Record<string, string>
 }
 
 /** `clientele serve` as production runs it: a fresh node process, configured by environment. */
@@ -125,7 +127,9 @@ export async function startClientele(options: ClienteleOptions): Promise<Running
   // The delivery worker runs with serve's defaults (WEBHOOK_POLL_MS, WEBHOOK_MAX_IN_FLIGHT, ...,
   // WEBHOOK_DESTINATIONS=any, so the bench's receiver on 127.0.0.1 is allowed), whatever the shell says.
   for (const name of Object.keys(env)) if (name.startsWith('WEBHOOK_')) delete env[name]
+  for (const name of ['INSPECTOR', 'INSPECTOR_SIZE', 'INSPECTOR_BODY_LIMIT']) delete env[name]
   if (options.schema) env.DATABASE_SCHEMA = options.schema
+  Object.assign(env, options.env)
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), 'bin/clientele.js', 'serve'], {
     cwd: REPO_ROOT,
     env,

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { loadBenchConfig, type Backend, type BenchConfig } from './config.js'
 import { withEventLoop, type EventLoopReport } from './event-loop.js'
 import { chooseTool, measure, nextBody, type LoadResult, type LoadSpec, type Tool } from './load.js'
+import { benchInspector, checkInspectorTargets, formatInspector, type InspectorReport } from './inspector.js'
 import { REPO_ROOT, startBareServer, startClientele, type CapturedResponse, type RunningServer } from './processes.js'
 import { summarizeProfile } from './profile-summary.js'
 import {
@@ -199,7 +200,8 @@ async function main(): Promise<void> {
   let twoNodes: TwoNodeRow[] = []
   const storeFiles: StoreFilesReport[] = []
   const seeds: SeedCommandReport[] = []
-  // Not load scenarios: BENCH_SCENARIOS names them `seed`, `snapshots` and `export` to pick them.
+  const inspector: InspectorReport[] = []
+  // Not load scenarios: BENCH_SCENARIOS names them `seed`, `snapshots`, `export` and `inspector` to pick them.
   const wants = (key: string) => !config.scenarios || config.scenarios.includes(key)
   try {
     for (const backend of ['sqlite', 'postgres'] as Backend[]) {
@@ -219,7 +221,7 @@ async function main(): Promise<void> {
         seeds.push(await benchSeedCommand(backend, config, tempDir))
       }
       // The main store is for the load scenarios and the export; `BENCH_SCENARIOS=seed` alone needs none.
-      if (scenarios.length === 0 && !wants('snapshots')) {
+      if (scenarios.length === 0 && !wants('snapshots') && !wants('inspector')) {
         backends.push({ backend, seedOnly: true })
         continue
       }
@@ -240,6 +242,7 @@ async function main(): Promise<void> {
       if (result.rssBytes !== undefined) memory.push({ backend, rssBytes: result.rssBytes })
       if (result.webhooks) webhooks.push(result.webhooks)
       if (backend === 'postgres') twoNodes = await benchTwoNodes(store, config, tool)
+      if (wants('inspector')) inspector.push(await benchInspector(store, config, tool))
       if (wants('snapshots')) {
         print(`${backend}: snapshot of a ${config.snapshotCustomers.toLocaleString('en-US')}-customer store, saved and restored ...`)
         const report = await benchSnapshots(backend, config, tempDir)
@@ -271,7 +274,7 @@ async function main(): Promise<void> {
   const comparisons: Comparison[] = earlier ? compareRuns(rows, earlier) : []
   // the memory and growth goals are about a store of a million customers
   const scaleTargets = config.scale === '1m' ? [...checkMemoryTargets(memory), ...(earlier ? checkGrowthTargets(comparisons) : [])] : []
-  const targets = [...checkTargets(rows), ...scaleTargets, ...checkWebhookTargets(webhooks), ...checkStoreFileTargets(storeFiles, config.scale), ...checkSeedTargets(seeds)]
+  const targets = [...checkTargets(rows), ...scaleTargets, ...checkWebhookTargets(webhooks), ...checkStoreFileTargets(storeFiles, config.scale), ...checkSeedTargets(seeds), ...checkInspectorTargets(inspector)]
   print()
   print(formatResults(rows))
   print()
@@ -292,6 +295,11 @@ async function main(): Promise<void> {
   const seeded = formatSeedCommand(seeds)
   if (seeded) {
     print(seeded)
+    print()
+  }
+  const inspected = formatInspector(inspector)
+  if (inspected) {
+    print(inspected)
     print()
   }
   const files = formatStoreFiles(storeFiles)
@@ -317,6 +325,7 @@ async function main(): Promise<void> {
     webhooks,
     storeFiles,
     seeds,
+    inspector,
     targets,
   })
   print()

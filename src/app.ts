@@ -75,11 +75,11 @@ export interface AppOptions {
 }
 
 export interface InspectorOptions {
-  /** where entries are kept: in memory (INSPECTOR_SIZE per store) unless given (the server passes Redis's when REDIS_URL is set) */
+  /** where entries are kept: in memory unless given (the server passes Redis's when REDIS_URL is set) */
   store?: RequestStore
-  /** entries per store of the in-memory store */
+  /** the in-memory store's entries per store (INSPECTOR_SIZE) */
   size?: number
-  /** bytes kept of each body (INSPECTOR_BODY_LIMIT) */
+  /** the in-memory store's bytes kept of each body (INSPECTOR_BODY_LIMIT) */
   bodyLimit?: number
   /** how often a live stream sends a heartbeat comment */
   heartbeatMs?: number
@@ -91,10 +91,8 @@ const INSPECTOR_DEFAULTS = { size: DEFAULT_INSPECTOR_SIZE, bodyLimit: DEFAULT_IN
 function inspectorOf(options: AppOptions): Inspector | undefined {
   if (!options.adminToken || options.inspector === false) return undefined
   const given = options.inspector ?? {}
-  return new Inspector(given.store ?? new MemoryRequestStore(given.size ?? INSPECTOR_DEFAULTS.size), {
-    bodyLimit: given.bodyLimit ?? INSPECTOR_DEFAULTS.bodyLimit,
-    heartbeatMs: given.heartbeatMs ?? INSPECTOR_DEFAULTS.heartbeatMs,
-  })
+  const store = given.store ?? new MemoryRequestStore(given.size ?? INSPECTOR_DEFAULTS.size, given.bodyLimit ?? INSPECTOR_DEFAULTS.bodyLimit)
+  return new Inspector(store, { heartbeatMs: given.heartbeatMs ?? INSPECTOR_DEFAULTS.heartbeatMs })
 }
 
 /** Milliseconds; 0 turns one off. */

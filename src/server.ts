@@ -34,7 +34,7 @@ export async function serve(config: Config, print: Print = (line) => process.std
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
   const counters = redis ? RedisCounterStore.over(redis, { prefix: config.redisKeyPrefix }) : undefined
   const { enabled: inspecting, size, bodyLimit } = config.inspector
-  const requests = redis && inspecting ? new RedisRequestStore(redis, { capacity: size, prefix: config.redisKeyPrefix }) : undefined
+  const requests = redis && inspecting ? new RedisRequestStore(redis, { capacity: size, bodyLimit, prefix: config.redisKeyPrefix }) : undefined
 
   const app = buildApp({
     db,

@@ -482,8 +482,8 @@ describe.skipIf(!redisUrl).each(BACKENDS)('%s: the request inspector shared thro
     const node = async (db?: TestApp['db']) => {
       const redis = await connectRedis(redisUrl!)
       connections.push(redis)
-      const store = new RedisRequestStore(redis, { capacity: 20, prefix })
-      return buildTestApp(backend, { ...(db ? { db } : {}), app: { inspector: { store, bodyLimit: BODY_LIMIT, heartbeatMs: 1_000 } } })
+      const store = new RedisRequestStore(redis, { capacity: 20, bodyLimit: BODY_LIMIT, prefix })
+      return buildTestApp(backend, { ...(db ? { db } : {}), app: { inspector: { store, heartbeatMs: 1_000 } } })
     }
     a = await node()
     b = await node(a.db)

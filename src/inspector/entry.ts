@@ -30,3 +30,16 @@ export const InspectorEntry = Type.Object({
 
 export type Entry = Static<typeof InspectorEntry>
 export type Exchange = Static<typeof Exchange>
+
+/** One side of a request as recorded, before a store keeps it: the whole text (redacted), which the store cuts to its limit. */
+export interface RecordedExchange {
+  headers: Record<string, string>
+  /** undefined when there was no body (or none that is text) */
+  text: string | undefined
+}
+
+/** An entry as recorded, before a store numbers it and cuts its bodies. */
+export interface Recorded extends Omit<Entry, 'id' | 'request' | 'response'> {
+  request: RecordedExchange
+  response: RecordedExchange
+}

@@ -7,8 +7,6 @@ import type { RequestStore } from './store.js'
 // live streams (server-sent events), which the server ends when it closes.
 
 export interface InspectorSettings {
-  /** bytes kept of each request and response body (INSPECTOR_BODY_LIMIT); 0 keeps none */
-  bodyLimit: number
   /** how often a stream sends a comment, so proxies and clients see a live connection */
   heartbeatMs: number
 }

@@ -6,8 +6,8 @@ import { ownerIfAny } from '../core/auth.js'
 import { rawBodyOf } from '../core/http.js'
 import type { Database } from '../db/schema.js'
 import { StoreAdminError, storeIdOf } from '../stores/lookup.js'
-import { BodyCutter, entryOf, exchange, payloadText } from './capture.js'
-import type { Entry } from './entry.js'
+import { payloadText, recordOf } from './capture.js'
+import type { Recorded } from './entry.js'
 import type { Inspector } from './inspector.js'
 import { ALL_FIELDS, FORM_FIELD, redactJson, schemaNamesSecret, SECRET_KEY, secretsIn, type PasswordFields } from './redact.js'
 
@@ -49,8 +49,9 @@ const NO_FIELDS: ReadonlySet<string> = new Set()
 
 export default fp<InspectorPluginOptions>(
   async (app, { inspector, passwordFields }) => {
-    const cutter = new BodyCutter(inspector.settings.bodyLimit)
     const store = inspector.store
+    // The part of a body the store keeps lies within its first bodyLimit characters (a character is one byte or more).
+    const kept = (text: string) => (text.length > store.bodyLimit ? text.slice(0, store.bodyLimit) : text)
     const failures = new Counter({
       name: 'clientele_inspector_failures_total',
       help: 'API requests the request inspector could not keep (its shared store unreachable, or a fault while recording); the requests themselves were answered',
@@ -78,15 +79,17 @@ export default fp<InspectorPluginOptions>(
       return exists
     }
 
-    function keep(hash: string, entry: Entry): void {
-      const pending = store.record(hash, entry)
+    function keep(hash: string, recorded: Recorded): void {
+      const pending = store.record(hash, recorded)
       if (pending) pending.catch(failed)
     }
 
-    function redact(entry: Entry, requestText: string | undefined, responseText: string | undefined, secrets: [number, number], fields: PasswordFields): void {
-      if (secrets[0] !== 0) entry.request = exchange(entry.request.headers, redactJson(requestText!, fields), cutter)
-      if (secrets[1] !== 0) entry.response = exchange(entry.response.headers, redactJson(responseText!, fields), cutter)
+    function redact(recorded: Recorded, secrets: [number, number], fields: PasswordFields): void {
+      if (secrets[0] !== 0) recorded.request.text = redactJson(recorded.request.text!, fields)
+      if (secrets[1] !== 0) recorded.response.text = redactJson(recorded.response.text!, fields)
     }
+
+    const present = (text: string | undefined): text is string => text !== undefined && text !== ''
 
     function capture(req: FastifyRequest, reply: FastifyReply, payload: unknown): void {
       const hash = storeHashOf(req)
@@ -94,26 +97,26 @@ export default fp<InspectorPluginOptions>(
       const owner = ownerIfAny(req)
       const requestText = rawBodyOf(req)
       const responseText = payloadText(payload)
-      const entry = entryOf(req, reply, requestText, responseText, owner?.clientId ?? null, cutter)
+      const recorded = recordOf(req, reply, requestText, responseText, owner?.clientId ?? null)
       const secrets: [number, number] = [
-        entry.request.body === null ? 0 : secretsIn(entry.request.body, requestText!),
+        present(requestText) ? secretsIn(kept(requestText), requestText) : 0,
         // Responses hold no form field passwords (they are never returned); secret keys only where a schema names one.
-        entry.response.body !== null && req.routeOptions.config?.inspectResponse ? secretsIn(entry.response.body, responseText!) & SECRET_KEY : 0,
+        present(responseText) && req.routeOptions.config?.inspectResponse ? secretsIn(kept(responseText), responseText) & SECRET_KEY : 0,
       ]
       const known = owner !== undefined
       if ((secrets[0] | secrets[1]) & FORM_FIELD) {
         passwordFields(app.db, hash)
           .catch((): PasswordFields => ALL_FIELDS)
           .then(async (fields) => {
-            redact(entry, requestText, responseText, secrets, fields)
-            if (known || (await storeExists(hash))) keep(hash, entry)
+            redact(recorded, secrets, fields)
+            if (known || (await storeExists(hash))) keep(hash, recorded)
           })
           .catch(failed)
         return
       }
-      if (secrets[0] | secrets[1]) redact(entry, requestText, responseText, secrets, NO_FIELDS)
-      if (known) keep(hash, entry)
-      else storeExists(hash).then((exists) => exists && keep(hash, entry), failed)
+      if (secrets[0] | secrets[1]) redact(recorded, secrets, NO_FIELDS)
+      if (known) keep(hash, recorded)
+      else storeExists(hash).then((exists) => exists && keep(hash, recorded), failed)
     }
 
     // Routes registered after this plugin (every API route) are looked at once, as they are added.

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
-import type { Entry } from './entry.js'
+import { BodyCutter } from './bodies.js'
+import type { Entry, Recorded } from './entry.js'
 import type { Listener, RequestStore } from './store.js'
 
 // The entries of every node, in Redis: a capped list per store, newest first, and a pub/sub
@@ -32,12 +33,15 @@ interface RecordScript {
 
 export interface RedisRequestStoreOptions {
   capacity: number
+  bodyLimit: number
   /** put before every key and channel (REDIS_KEY_PREFIX) */
   prefix?: string
 }
 
 export class RedisRequestStore implements RequestStore {
   readonly capacity: number
+  readonly bodyLimit: number
+  private readonly cutter: BodyCutter
   private readonly redis: Redis & RecordScript
   private readonly prefix: string
   /** the connection in subscriber mode, opened for the first live stream */
@@ -49,6 +53,8 @@ export class RedisRequestStore implements RequestStore {
     redis.defineCommand('clienteleInspectorRecord', { numberOfKeys: 2, lua: RECORD })
     this.redis = redis as Redis & RecordScript
     this.capacity = options.capacity
+    this.bodyLimit = options.bodyLimit
+    this.cutter = new BodyCutter(options.bodyLimit)
     this.prefix = options.prefix ?? 'clientele:'
   }
 
@@ -57,10 +63,10 @@ export class RedisRequestStore implements RequestStore {
     return `${this.prefix}inspector:{${hash}}:${what}`
   }
 
-  record(hash: string, entry: Entry): Promise<number> {
-    const { id: _, ...rest } = entry
+  record(hash: string, recorded: Recorded): Promise<number> {
+    const entry: Omit<Entry, 'id'> = { ...recorded, request: this.cutter.exchange(recorded.request), response: this.cutter.exchange(recorded.response) }
     return this.redis.clienteleInspectorRecord(
-      this.key(hash, 'seq'), this.key(hash, 'entries'), JSON.stringify(rest), this.capacity, this.key(hash, 'live'), IDLE_TTL_MS,
+      this.key(hash, 'seq'), this.key(hash, 'entries'), JSON.stringify(entry), this.capacity, this.key(hash, 'live'), IDLE_TTL_MS,
     )
   }
 

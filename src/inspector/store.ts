@@ -1,4 +1,4 @@
-import type { Entry } from './entry.js'
+import type { Entry, Recorded } from './entry.js'
 
 // Where the inspector's entries are kept: in this process (memory-store.ts), or in Redis, shared
 // by every node (redis-store.ts). The recording side is `record`, called on the request's path:
@@ -10,11 +10,13 @@ export type Listener = (entry: Entry, json: string) => void
 export interface RequestStore {
   /** entries kept per store; the oldest goes when one more comes */
   readonly capacity: number
+  /** bytes kept of each body (INSPECTOR_BODY_LIMIT): the store cuts them as it keeps them */
+  readonly bodyLimit: number
   /**
-   * Keeps the entry under the next id of its store (the store sets `entry.id`). In memory it is
-   * done when this returns; a shared store answers a promise the caller only watches for errors.
+   * Keeps the entry under the next id of its store. In memory it is done when this returns; a
+   * shared store answers a promise the caller only watches for errors.
    */
-  record(hash: string, entry: Entry): void | Promise<unknown>
+  record(hash: string, recorded: Recorded): void | Promise<unknown>
   /** Every entry kept for the store, newest first. */
   list(hash: string): Promise<Entry[]>
   /** The id of the store's newest entry ever recorded (cleared ones too), 0 when none. */
