@@ -37,7 +37,7 @@ export interface InspectorPluginOptions {
 const API_PATH = /^\/+stores\/+([^/?#]+)\/+v3(?:[/?#]|$)/
 
 function storeHashOf(req: FastifyRequest): string | undefined {
-  if (req.routeOptions.url !== undefined) return (req.params as { store_hash?: string } | undefined)?.store_hash
+  if (!req.is404) return (req.params as { store_hash?: string } | undefined)?.store_hash
   return API_PATH.exec(req.url)?.[1]
 }
 
