@@ -1,8 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { SingleBar, Presets } from 'cli-progress'
 import { SEED_LOCALE_NAMES, type SeedLocaleName } from '../seed/locales.js'
-import { DEFAULT_SEED_PLAN, SEED_LIMITS, type SeedPlan } from '../seed/plan.js'
-import type { SeedProgress, SeedSummary } from '../seed/seed-store.js'
+import { DEFAULT_SEED_PLAN, SEED_LIMITS, type SeedPlan, type SeedProgress } from '../seed/plan.js'
+import type { SeedSummary } from '../seed/seed-store.js'
 import { print, withDatabase } from './shared.js'
 
 // `clientele seed`: a store full of believable data in one command (docs/SEEDING.md). A bar on a

@@ -50,3 +50,10 @@ export const DEFAULT_SEED_PLAN: Omit<SeedPlan, 'storeHash' | 'customers' | 'seed
   instruments: 0,
   locale: 'en_US',
 }
+
+/** How far a seed has come, for a progress bar or a log line. */
+export interface SeedProgress {
+  phase: 'customers' | 'customer metafields' | 'cart metafields'
+  done: number
+  total: number
+}

@@ -1,26 +1,18 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { systemClock, type Clock } from '../core/dates.js'
 import { hashPassword } from '../core/passwords.js'
 import { isPostgres } from '../db/dialect.js'
 import { analyzeTables } from '../db/statistics.js'
 import { withoutEvents } from '../db/outbox.js'
 import type { Database } from '../db/schema.js'
-import { attributesOf } from '../resources/attributes/index.js'
-import { createAttributes } from '../resources/attributes/service.js'
-import { checkedConsent, storeConsent } from '../resources/consent/service.js'
-import { CONSENT_CATEGORIES, type ConsentCategory } from '../resources/consent/schemas.js'
 import { prepareCustomers, writeCustomers, type PasswordHasher } from '../resources/customers/service.js'
 import type { CustomerCreate } from '../resources/customers/schemas.js'
-import { createFormField, listFormFields } from '../resources/form-field-values/definitions.js'
 import { CART_METAFIELDS, CUSTOMER_METAFIELDS } from '../resources/metafields/resources.js'
-import { createMetafieldsIn } from '../resources/metafields/service.js'
-import { instrumentRow, writeInstrument } from '../resources/stored-instruments/fixtures.js'
-import { createChannel, listChannels } from '../stores/channels.js'
-import { StoreAdminError, storeIdOf } from '../stores/lookup.js'
-import { createStore, listAccounts } from '../stores/service.js'
-import { FakeCustomers, SEED_ATTRIBUTES, SEED_FORM_FIELDS, type CustomerShape } from './fake-data.js'
-import type { SeedPlan } from './plan.js'
-import type { Random } from './random.js'
+import { storeIdOf } from '../stores/lookup.js'
+import { ensureStore, firstClientId, seedAttributes, seedChannels, seedFormFields } from './definitions.js'
+import { cartMetafield, customerMetafield, seedConsent, seedInstruments, seedMetafields } from './extras.js'
+import { FakeCustomers, type CustomerShape } from './fake-data.js'
+import type { SeedPlan, SeedProgress } from './plan.js'
 
 // `clientele seed`: a store filled with believable data through the resources' own write
 // functions (prepareCustomers/writeCustomers, the metafield batch create, consent, instruments),
@@ -37,15 +29,6 @@ const WIDTH = { customer: 23, address: 16, value: 7 } as const
 const SEEDED_TABLES = ['customers', 'customer_addresses', 'customer_attribute_values', 'form_field_values', 'customer_consents', 'stored_instruments'] as const
 /** Seeded customers were created over this many days before now, oldest first. */
 const HISTORY_DAYS = 730
-const METAFIELDS_PER_BATCH = 2_000
-/** The client id seeded metafields belong to when the store has no API account. */
-export const SEED_CLIENT_ID = 'clientele-seed'
-
-export interface SeedProgress {
-  phase: 'customers' | 'customer metafields' | 'cart metafields'
-  done: number
-  total: number
-}
 
 export interface SeedSummary {
   storeHash: string
@@ -113,48 +96,6 @@ export async function seedStore(
   }, account, CART_METAFIELDS)
   summary.seconds = (performance.now() - started) / 1000
   return summary
-}
-
-async function ensureStore(db: Kysely<Database>, hash: string): Promise<boolean> {
-  const existing = await db.selectFrom('stores').select('id').where('hash', '=', hash).executeTakeFirst()
-  if (existing) return false
-  await createStore(db, hash)
-  return true
-}
-
-/** The store's first `n` seed attributes, made where missing (an attribute of the same name is reused). */
-async function seedAttributes(db: Kysely<Database>, now: Date, storeId: number, n: number): Promise<CustomerShape['attributes']> {
-  const wanted = SEED_ATTRIBUTES.slice(0, n)
-  if (wanted.length === 0) return []
-  const byName = async () => new Map((await attributesOf(db, storeId)).map((row) => [row.name_key, row]))
-  const existing = await byName()
-  const missing = wanted.filter((a) => !existing.has(a.name.toLowerCase()))
-  if (missing.length > 0) await createAttributes(db, now, storeId, missing.map(({ name, type }) => ({ name, type })))
-  const all = await byName()
-  return wanted.map((attribute) => {
-    const row = all.get(attribute.name.toLowerCase())!
-    if (row.type !== attribute.type) throw new StoreAdminError('conflict', `the store's attribute "${row.name}" is of type ${row.type}, not ${attribute.type}: rename it or seed fewer --attributes`)
-    return { id: row.id, value: attribute.value }
-  })
-}
-
-/** The seed's two form fields, made where missing. */
-async function seedFormFields(db: Kysely<Database>, hash: string): Promise<true> {
-  const existing = new Set((await listFormFields(db, hash)).map((field) => `${field.form}:${field.name}`))
-  for (const [form, field] of Object.entries(SEED_FORM_FIELDS)) {
-    if (!existing.has(`${form}:${field.name}`)) await createFormField(db, hash, { form, ...field })
-  }
-  return true
-}
-
-/** The store's channels after `extra` more are made: the origins seeded customers are spread over. */
-async function seedChannels(db: Kysely<Database>, hash: string, extra: number): Promise<number[]> {
-  for (let i = 0; i < extra; i++) await createChannel(db, hash, { name: `Storefront ${i + 2}` })
-  return extra === 0 ? [1] : (await listChannels(db, hash)).map((channel) => channel.id)
-}
-
-async function firstClientId(db: Kysely<Database>, hash: string): Promise<string> {
-  return (await listAccounts(db, hash))[0]?.client_id ?? SEED_CLIENT_ID
 }
 
 /** Hashes each distinct password once: a seed of a million customers with one password makes one scrypt hash. */
@@ -230,80 +171,3 @@ async function lastCustomerId(db: Kysely<Database>, storeId: number): Promise<nu
   return Number(row?.value ?? 0)
 }
 
-const CHOICES = CONSENT_CATEGORIES.filter((category) => category !== 'essential')
-
-async function seedConsent(trx: Transaction<Database>, now: Date, storeId: number, ids: number[], random: Random): Promise<number> {
-  for (const id of ids) {
-    const allow: ConsentCategory[] = []
-    const deny: ConsentCategory[] = []
-    for (const category of CHOICES) (random.chance(0.6) ? allow : deny).push(category)
-    await storeConsent(trx, storeId, id, checkedConsent({ allow, deny }, now))
-  }
-  return ids.length
-}
-
-const BRANDS = ['visa', 'mastercard', 'amex', 'discover']
-
-async function seedInstruments(
-  trx: Transaction<Database>,
-  now: Date,
-  plan: SeedPlan,
-  storeId: number,
-  rows: { id: number; email: string }[],
-  items: CustomerCreate[],
-  random: Random,
-): Promise<number> {
-  let made = 0
-  for (const [i, row] of rows.entries()) {
-    const customer = items[i]!
-    for (let j = 0; j < plan.instruments; j++) {
-      const common = { token: random.hex(64), is_default: j === 0 }
-      const input = random.chance(0.8)
-        ? { type: 'stored_card', ...common, brand: random.pick(BRANDS), expiry_month: random.int(1, 12), expiry_year: random.int(2027, 2032), last_4: String(random.int(0, 9999)).padStart(4, '0'), billing_address: { first_name: customer.first_name, last_name: customer.last_name, email: customer.email } }
-        : { type: 'stored_paypal_account', ...common, email: row.email }
-      await writeInstrument(trx, plan.storeHash, instrumentRow(storeId, row.id, input, () => now))
-      made += 1
-    }
-  }
-  return made
-}
-
-const CUSTOMER_METAFIELD_KEYS = ['external_id', 'crm_segment', 'marketing_opt_in', 'preferred_contact', 'support_tier']
-
-/** A customer's k-th metafield: an app's sync id, segment, preferences... (keys beyond the list are numbered). */
-function customerMetafield(k: number, random: Random) {
-  const key = k < CUSTOMER_METAFIELD_KEYS.length ? CUSTOMER_METAFIELD_KEYS[k]! : `field_${k}`
-  const value = key === 'external_id' ? `crm-${random.hex(10)}` : key === 'crm_segment' ? random.pick(['new', 'active', 'lapsed', 'vip']) : String(random.int(0, 1_000))
-  return { namespace: 'app', key, value, permission_set: 'read' as const, description: '' }
-}
-
-function cartMetafield(k: number, random: Random) {
-  return k === 0
-    ? { namespace: 'checkout', key: 'gift_message', value: random.pick(['Happy birthday!', 'Congratulations', 'With love', 'Thank you']), permission_set: 'write' as const, description: '' }
-    : { namespace: 'checkout', key: 'delivery_slot', value: `${random.int(8, 18)}:00`, permission_set: 'read' as const, description: '' }
-}
-
-/** `total` metafields made by `item`, in batch creates of METAFIELDS_PER_BATCH, each its own silent transaction. */
-async function seedMetafields(
-  db: Kysely<Database>,
-  now: Date,
-  phase: SeedProgress['phase'],
-  total: number,
-  report: (progress: SeedProgress) => void,
-  item: (i: number) => Parameters<typeof createMetafieldsIn>[4][number],
-  account: Parameters<typeof createMetafieldsIn>[2],
-  resource: Parameters<typeof createMetafieldsIn>[3],
-): Promise<number> {
-  if (total === 0) return 0
-  let made = 0
-  report({ phase, done: 0, total })
-  for (let start = 0; start < total; start += METAFIELDS_PER_BATCH) {
-    const items = Array.from({ length: Math.min(METAFIELDS_PER_BATCH, total - start) }, (_, k) => item(start + k))
-    const outcome = await db.transaction().execute((trx) => createMetafieldsIn(withoutEvents(trx), now, account, resource, items))
-    const [failed] = outcome.failures
-    if (failed) throw new StoreAdminError('conflict', `a seeded metafield was refused: ${JSON.stringify(failed)}`)
-    made += outcome.data.length
-    report({ phase, done: made, total })
-  }
-  return made
-}
