@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { attributesOf } from '../resources/attributes/index.js'
+import { attributeNameKey, attributesOf } from '../resources/attributes/index.js'
 import { createAttributes } from '../resources/attributes/service.js'
 import { createFormField, listFormFields } from '../resources/form-field-values/definitions.js'
 import { createChannel, listChannels } from '../stores/channels.js'
-import { StoreAdminError } from '../stores/lookup.js'
+import { StoreAdminError, storeIdOf } from '../stores/lookup.js'
 import { createStore, listAccounts } from '../stores/service.js'
 import { SEED_ATTRIBUTES, SEED_FORM_FIELDS, type CustomerShape } from './fake-data.js'
 
@@ -14,11 +14,15 @@ import { SEED_ATTRIBUTES, SEED_FORM_FIELDS, type CustomerShape } from './fake-da
 /** The client id seeded metafields belong to when the store has no API account. */
 export const SEED_CLIENT_ID = 'clientele-seed'
 
-export async function ensureStore(db: Kysely<Database>, hash: string): Promise<boolean> {
-  const existing = await db.selectFrom('stores').select('id').where('hash', '=', hash).executeTakeFirst()
-  if (existing) return false
+/** The store's id, made when missing. */
+export async function ensureStore(db: Kysely<Database>, hash: string): Promise<{ storeId: number; created: boolean }> {
+  try {
+    return { storeId: await storeIdOf(db, hash), created: false }
+  } catch (error) {
+    if (!(error instanceof StoreAdminError) || error.kind !== 'not_found') throw error
+  }
   await createStore(db, hash)
-  return true
+  return { storeId: await storeIdOf(db, hash), created: true }
 }
 
 /** The store's first `n` seed attributes, made where missing (an attribute of the same name is reused). */
@@ -27,11 +31,11 @@ export async function seedAttributes(db: Kysely<Database>, now: Date, storeId: n
   if (wanted.length === 0) return []
   const byName = async () => new Map((await attributesOf(db, storeId)).map((row) => [row.name_key, row]))
   const existing = await byName()
-  const missing = wanted.filter((a) => !existing.has(a.name.toLowerCase()))
+  const missing = wanted.filter((a) => !existing.has(attributeNameKey(a.name)))
   if (missing.length > 0) await createAttributes(db, now, storeId, missing.map(({ name, type }) => ({ name, type })))
   const all = await byName()
   return wanted.map((attribute) => {
-    const row = all.get(attribute.name.toLowerCase())!
+    const row = all.get(attributeNameKey(attribute.name))!
     if (row.type !== attribute.type) throw new StoreAdminError('conflict', `the store's attribute "${row.name}" is of type ${row.type}, not ${attribute.type}: rename it or seed fewer --attributes`)
     return { id: row.id, value: attribute.value }
   })

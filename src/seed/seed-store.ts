@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { systemClock, type Clock } from '../core/dates.js'
 import { hashPassword } from '../core/passwords.js'
+import { readCounter } from '../db/counters.js'
 import { isPostgres } from '../db/dialect.js'
 import { analyzeTables } from '../db/statistics.js'
 import { withoutEvents } from '../db/outbox.js'
@@ -8,7 +9,6 @@ import type { Database } from '../db/schema.js'
 import { prepareCustomers, writeCustomers, type PasswordHasher } from '../resources/customers/service.js'
 import type { CustomerCreate } from '../resources/customers/schemas.js'
 import { CART_METAFIELDS, CUSTOMER_METAFIELDS } from '../resources/metafields/resources.js'
-import { storeIdOf } from '../stores/lookup.js'
 import { ensureStore, firstClientId, seedAttributes, seedChannels, seedFormFields } from './definitions.js'
 import { cartMetafield, customerMetafield, seedConsent, seedInstruments, seedMetafields } from './extras.js'
 import { FakeCustomers, type CustomerShape } from './fake-data.js'
@@ -55,8 +55,7 @@ export async function seedStore(
   clock: Clock = systemClock,
 ): Promise<SeedSummary> {
   const started = performance.now()
-  const created = await ensureStore(db, plan.storeHash)
-  const storeId = await storeIdOf(db, plan.storeHash)
+  const { storeId, created } = await ensureStore(db, plan.storeHash)
   if (!isPostgres(db)) {
     // A larger page cache for this connection: the indexes a large seed writes stay in memory
     // until the commit instead of being spilled and read back (256 MB at the most, only as used).
@@ -127,9 +126,10 @@ async function seedCustomers(
   const now = clock().getTime()
   const batches = Math.ceil(plan.customers / perStatement)
   const createdAt = (b: number) => new Date(now - HISTORY_DAYS * 86_400_000 * (1 - b / batches))
-  const firstOrdinal = (await lastCustomerId(db, storeId)) + 1
-  // PostgreSQL's statistics are refreshed as the seeded rows double (analyzeTables says why).
-  let nextAnalyze = perStatement
+  const firstOrdinal = (await readCounter(db, storeId, 'customers.last_id')) + 1
+  // PostgreSQL's statistics are refreshed after the first statement, then as the seeded rows
+  // double (analyzeTables says why): a few ANALYZEs in a seed of any size.
+  let nextAnalyze = 0
   report({ phase: 'customers', done: 0, total: plan.customers })
   for (let start = 0; start < plan.customers; start += CUSTOMERS_PER_TRANSACTION) {
     const end = Math.min(plan.customers, start + CUSTOMERS_PER_TRANSACTION)
@@ -164,10 +164,5 @@ async function seedCustomers(
     report({ phase: 'customers', done: ids.length, total: plan.customers })
   }
   return ids
-}
-
-async function lastCustomerId(db: Kysely<Database>, storeId: number): Promise<number> {
-  const row = await db.selectFrom('store_counters').select('value').where('store_id', '=', storeId).where('name', '=', 'customers.last_id').executeTakeFirst()
-  return Number(row?.value ?? 0)
 }
 

@@ -57,7 +57,11 @@ export async function checkEmailScopes(
   // By id and by email, so a large batch (a seed's) checks in time linear in its size.
   const byId = new Map(holders.map((row) => [row.id, row]))
   const byKey = new Map<string, typeof holders>()
-  for (const row of holders) byKey.set(row.email_key, [...(byKey.get(row.email_key) ?? []), row])
+  for (const row of holders) {
+    const same = byKey.get(row.email_key)
+    if (same) same.push(row)
+    else byKey.set(row.email_key, [row])
+  }
 
   for (const [id, mine] of position) {
     const me = byId.get(id)

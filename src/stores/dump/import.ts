@@ -173,7 +173,6 @@ class TableWriter {
   }
 }
 
-
 /**
  * SQLite: a multi-row insert written as text, a placeholder per value: every full page of a table
  * has the same text, which the connection's statement cache prepares once. Kysely would parse each
