@@ -276,35 +276,19 @@ async function main(): Promise<void> {
   const scaleTargets = config.scale === '1m' ? [...checkMemoryTargets(memory), ...(earlier ? checkGrowthTargets(comparisons) : [])] : []
   const targets = [...checkTargets(rows), ...scaleTargets, ...checkWebhookTargets(webhooks), ...checkStoreFileTargets(storeFiles, config.scale), ...checkSeedTargets(seeds), ...checkInspectorTargets(inspector)]
   print()
-  print(formatResults(rows))
-  print()
-  if (earlier) {
-    print(formatComparison(earlier, config.customers, comparisons))
-    print()
-  }
-  const loops = formatEventLoop(rows)
-  if (loops) {
-    print(loops)
-    print()
-  }
-  const hooks = formatWebhooks(webhooks)
-  if (hooks) {
-    print(hooks)
-    print()
-  }
-  const seeded = formatSeedCommand(seeds)
-  if (seeded) {
-    print(seeded)
-    print()
-  }
-  const inspected = formatInspector(inspector)
-  if (inspected) {
-    print(inspected)
-    print()
-  }
-  const files = formatStoreFiles(storeFiles)
-  if (files) {
-    print(files)
+  // Each section of the report, then a blank line; a section with nothing measured is left out.
+  const sections = [
+    formatResults(rows),
+    earlier ? formatComparison(earlier, config.customers, comparisons) : undefined,
+    formatEventLoop(rows),
+    formatWebhooks(webhooks),
+    formatSeedCommand(seeds),
+    formatInspector(inspector),
+    formatStoreFiles(storeFiles),
+  ]
+  for (const section of sections) {
+    if (!section) continue
+    print(section)
     print()
   }
   print('Goals (reported, not enforced):')
