@@ -2,11 +2,12 @@
 // import points the wrong way. From the bottom: db, core, stores, resources; admin, cli, seed (the
 // seed's engine), app and server sit on top and nothing below imports them. A resource reaches
 // another only through that resource's public face, its index.ts. The webhook delivery worker (src/webhooks) is a top layer
-// too, built on core, db and stores only; so is the request inspector (src/inspector), whose store the admin API reads.
+// too, built on core, db and stores only; so is the request inspector (src/inspector), whose store the admin API reads,
+// and the console (src/console), whose page (src/console/assets) is the browser's, loaded by no module.
 // No cycles anywhere, tests and benchmarks included.
 
 const LAYERS = '^src/(db|core|stores|resources)/'
-const TOP = ['^src/(admin|cli|seed|webhooks|inspector)/', '^src/(app|server)\\.ts$']
+const TOP = ['^src/(admin|cli|seed|webhooks|inspector|console)/', '^src/(app|server)\\.ts$']
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -61,6 +62,13 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/(core|db|stores|inspector)/'] },
     },
     {
+      name: 'console-on-lower-layers',
+      comment: 'The console serves its page and reaches the API through inject: it imports core, db and stores only.',
+      severity: 'error',
+      from: { path: '^src/console/' },
+      to: { path: '^src/', pathNot: ['^src/(core|db|stores|console)/'] },
+    },
+    {
       name: 'nothing-below-imports-the-top',
       comment: 'The admin API, the CLI and the entry points are built from the layers, never the other way.',
       severity: 'error',
@@ -71,7 +79,7 @@ module.exports = {
       name: 'no-orphan-source',
       comment: 'A module of src/ that nothing imports is dead code (entry points aside).',
       severity: 'error',
-      from: { orphan: true, path: '^src/', pathNot: ['^src/(server|app)\\.ts$', '^src/cli/main\\.ts$', '\\.d\\.ts$'] },
+      from: { orphan: true, path: '^src/', pathNot: ['^src/(server|app)\\.ts$', '^src/cli/main\\.ts$', '\\.d\\.ts$', '^src/console/assets/'] },
       to: {},
     },
   ],

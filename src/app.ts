@@ -3,7 +3,10 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import adminRoutes from './admin/routes.js'
+import { ConsoleAccess } from './console/internal-access.js'
+import consolePlugin from './console/plugin.js'
 import { requireJsonAccepted } from './core/accept.js'
+import { AdminSessions } from './core/admin-session.js'
 import auth from './core/auth.js'
 import { clientError, installGentleClose } from './core/client-errors.js'
 import { DEFAULT_INSPECTOR_BODY_LIMIT, DEFAULT_INSPECTOR_SIZE } from './core/config.js'
@@ -47,7 +50,7 @@ export interface AppOptions {
   db: Kysely<Database>
   /** pino options, or false for silence (tests) */
   logger?: FastifyServerOptions['logger']
-  /** enables the admin API under /admin, guarded by this bearer token */
+  /** enables the admin API under /admin, guarded by this bearer token, and the console at /console/, signed in with it */
   adminToken?: string
   clock?: Clock
   /** largest request body, bytes */
@@ -153,12 +156,14 @@ export function buildApp(options: AppOptions) {
   app.register(health, options.databaseSchema ? { databaseSchema: options.databaseSchema } : {})
   // Before the API: its onRoute hook reads each API route's response schemas as they are added.
   const inspector = inspectorOf(options)
+  // The console reaches the API as an account of its own making, when the admin API is on.
+  const consoleAccess = options.adminToken ? new ConsoleAccess() : undefined
   if (inspector) app.register(inspectorPlugin, { inspector, passwordFields: passwordFieldNames })
 
   // The BigCommerce API: every resource, under the store prefix, behind X-Auth-Token.
   app.register(async (api) => {
     // Awaited: their hooks must run first, in this order, before the one added below.
-    await api.register(auth, { findTokenOwner })
+    await api.register(auth, { findTokenOwner, ...(consoleAccess ? { internalOwner: consoleAccess.ownerOf } : {}) })
     await api.register(limits, { defaultRateLimit })
     // After the quota hook: a 406 counts against the quota and carries its headers, as any answer.
     api.addHook('onRequest', requireJsonAccepted)
@@ -176,7 +181,11 @@ export function buildApp(options: AppOptions) {
     api.register(hooks, { destinations: options.webhookDestinations ?? 'any' })
   }, { prefix: API_PREFIX })
 
-  if (options.adminToken) app.register(adminRoutes, { prefix: '/admin', token: options.adminToken, defaultRateLimit, ...(inspector ? { inspector } : {}) })
+  if (options.adminToken && consoleAccess) {
+    const sessions = new AdminSessions(options.adminToken)
+    app.register(adminRoutes, { prefix: '/admin', sessions, defaultRateLimit, ...(inspector ? { inspector } : {}) })
+    app.register(consolePlugin, { prefix: '/console', sessions, access: consoleAccess })
+  }
 
   return app
 }

@@ -6,7 +6,7 @@ import { StoreAdminError } from '../stores/lookup.js'
 // Admin services report plain StoreAdminError values (the CLI prints them); over HTTP they are
 // the envelope with the status their kind means.
 
-export const ADMIN_ERRORS = { 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse }
+export const ADMIN_ERRORS = { 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse }
 
 function toApiError(error: FastifyError): Error {
   if (!(error instanceof StoreAdminError)) return error

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
-import { unauthorized } from '../core/errors.js'
+import { changeAllowed, type AdminSessions } from '../core/admin-session.js'
+import { csrfRefused, unauthorized } from '../core/errors.js'
 import type { RateLimit } from '../core/rate-limit-plans.js'
 import type { Inspector } from '../inspector/inspector.js'
 import { adminErrorHandler } from './admin-errors.js'
@@ -14,21 +14,25 @@ import storesRoutes from './stores-routes.js'
 import webhookDeliveriesRoutes from './webhook-deliveries-routes.js'
 
 // The admin API: what the CLI does, over HTTP, for test suites and CI scripts. Enabled only when
-// ADMIN_TOKEN is set, and guarded by it as a bearer token. Each admin area is one route module.
-
-const digest = (text: string) => createHash('sha256').update(text).digest()
+// ADMIN_TOKEN is set, and guarded by it as a bearer token, or by the console's session cookie
+// (core/admin-session.ts), with its CSRF token on every change. Each admin area is one route module.
 
 // Not wrapped in fastify-plugin: its scope is its own, so the hook and the error handler below
 // reach the admin routes only, never the API's.
-const admin: FastifyPluginAsync<{ token: string; defaultRateLimit: RateLimit; inspector?: Inspector }> = async (app, options) => {
-  const expected = digest(options.token)
+const admin: FastifyPluginAsync<{ sessions: AdminSessions; defaultRateLimit: RateLimit; inspector?: Inspector }> = async (app, options) => {
+  const { sessions } = options
   // Before the route modules register: their scopes inherit the handler their parent has then.
   app.setErrorHandler(adminErrorHandler)
   app.addHook('onRequest', async (req) => {
-    const header = req.headers.authorization ?? ''
-    const given = header.startsWith('Bearer ') ? header.slice(7) : ''
-    // Digests of equal length make the comparison constant-time whatever was sent.
-    if (!timingSafeEqual(digest(given), expected)) throw unauthorized()
+    const header = req.headers.authorization
+    if (header !== undefined) {
+      if (!sessions.isAdminToken(header.startsWith('Bearer ') ? header.slice(7) : '')) throw unauthorized()
+      return
+    }
+    // No Authorization header: the console, signed in.
+    const session = sessions.sessionOf(req, app.clock().getTime())
+    if (!session) throw unauthorized()
+    if (!changeAllowed(req, session)) throw csrfRefused()
   })
   await app.register(storesRoutes)
   await app.register(formFieldsRoutes)

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import * as deliveries from '../webhooks/deliveries.js'
+import { listStoreHooks } from '../webhooks/hooks-view.js'
 import { ADMIN_ERRORS as errors } from './admin-errors.js'
 
-// A store's webhook deliveries: what was sent where, how each attempt went, and a redelivery
+// A store's webhooks, every account's, and their deliveries: what was sent where, how each attempt went, and a redelivery
 // (docs/COMPATIBILITY.md "Webhook delivery"). BigCommerce shows nothing like it; test suites and
 // developers use it to see why a receiver got nothing, and to send an event again.
 
@@ -27,7 +28,22 @@ const Delivery = Type.Object({
   delivered_at: Nullable(Type.String({ description: 'ISO 8601' })),
 })
 
+const Hook = Type.Object({
+  id: Type.Integer(),
+  client_id: Type.String({ description: 'the API account the hook belongs to' }),
+  scope: Type.String(),
+  destination: Type.String(),
+  is_active: Type.Boolean(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('deactivated')]),
+  created_at: Type.Integer({ description: 'Unix seconds' }),
+  updated_at: Type.Integer({ description: 'Unix seconds' }),
+})
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/stores/:hash/hooks', {
+    schema: { tags, summary: "Every API account's webhooks of a store (the Webhooks API shows an account its own)", params: HashParams, response: { 200: Type.Object({ data: Type.Array(Hook) }), ...errors } },
+  }, async (req) => ({ data: await listStoreHooks(app.db, req.params.hash) }))
+
   app.get('/stores/:hash/webhook-deliveries', {
     schema: {
       tags, summary: "List a store's webhook deliveries, most recent first", params: HashParams, querystring: ListQuery,

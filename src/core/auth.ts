@@ -18,11 +18,18 @@ export interface TokenOwner {
   scopes: Set<string>
   /** the store's own request quota, or null: the deployment's default applies */
   rateLimit: RateLimit | null
+  /** the app's own request (the console's, through inject): not an app's traffic, so the inspector does not keep it */
+  internal?: true
 }
+
+/** The header that marks a request the app makes to itself; only the process that made its secret can make one. */
+export const INTERNAL_HEADER = 'x-clientele-internal'
 
 export interface AuthOptions {
   /** resolves a token to its account (src/stores): given by the app, as core sits below stores */
   findTokenOwner: (db: Kysely<Database>, token: string) => Promise<TokenOwner | undefined>
+  /** resolves a request carrying INTERNAL_HEADER (the console's); without it such a request is as one without a token */
+  internalOwner?: (db: Kysely<Database>, req: FastifyRequest, secret: string) => Promise<TokenOwner | undefined>
 }
 
 declare module 'fastify' {
@@ -50,10 +57,16 @@ export function ownerIfAny(req: FastifyRequest): TokenOwner | undefined {
   return (req as OwnedRequest)[OWNER] ?? undefined
 }
 
-async function authenticate(this: FastifyInstance, findTokenOwner: AuthOptions['findTokenOwner'], req: FastifyRequest): Promise<void> {
+async function ownerFor(db: Kysely<Database>, options: AuthOptions, req: FastifyRequest): Promise<TokenOwner | undefined> {
+  const internal = req.headers[INTERNAL_HEADER]
+  if (internal !== undefined) return typeof internal === 'string' && options.internalOwner ? options.internalOwner(db, req, internal) : undefined
   const token = req.headers['x-auth-token']
-  if (typeof token !== 'string' || token === '') throw unauthorized()
-  const owner = await findTokenOwner(this.db, token)
+  if (typeof token !== 'string' || token === '') return undefined
+  return options.findTokenOwner(db, token)
+}
+
+async function authenticate(this: FastifyInstance, options: AuthOptions, req: FastifyRequest): Promise<void> {
+  const owner = await ownerFor(this.db, options, req)
   if (!owner) throw unauthorized()
   // X-Auth-Client is ignored, whatever it says, as BigCommerce ignores it: apps send their real
   // client id, which a stand-in's token never matches (COMPATIBILITY.md "Auth", DECISIONS 18).
@@ -72,7 +85,7 @@ export default fp<AuthOptions>(
     // Declared up front, so every request object has the same shape.
     app.decorateRequest(OWNER, null)
     app.addHook('onRequest', function (req) {
-      return authenticate.call(this, options.findTokenOwner, req)
+      return authenticate.call(this, options, req)
     })
   },
   { name: 'clientele-auth', dependencies: ['clientele-db'] },

@@ -64,11 +64,15 @@ export const TITLES = {
   headersTooLarge: 'Request Header Fields Too Large',
   badRequest: 'Bad Request',
   expectationFailed: 'Expectation Failed',
+  csrfRefused: 'Forbidden',
 } as const
 
 export const invalidJson = () => new ApiError(400, TITLES.invalidJson, {}, 'Syntax error')
 export const unauthorized = () => new ApiError(401, TITLES.unauthorized)
 export const missingScope = () => new ApiError(403, TITLES.missingScope)
+/** A change made with the console's session cookie, without its CSRF token or from another origin. */
+export const csrfRefused = () =>
+  new ApiError(403, TITLES.csrfRefused, {}, 'A change made with the console session needs its CSRF token in X-CSRF-Token, sent from the console\'s own origin.')
 export const routeNotFound = () => new ApiError(404, TITLES.notFound)
 export const resourceNotFound = () => new ApiError(404, TITLES.resourceNotFound)
 export const methodNotAllowed = () =>

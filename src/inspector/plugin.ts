@@ -95,6 +95,8 @@ export default fp<InspectorPluginOptions>(
       const hash = storeHashOf(req)
       if (hash === undefined) return
       const owner = ownerIfAny(req)
+      // The console's own reads and changes are not an app's traffic.
+      if (owner?.internal) return
       const requestText = rawBodyOf(req)
       const responseText = payloadText(payload)
       const recorded = recordOf(req, reply, requestText, responseText, owner?.clientId ?? null)
