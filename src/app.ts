@@ -73,6 +73,8 @@ export interface AppOptions {
   defaultRateLimit?: RateLimit
   /** which webhook destinations may be saved (WEBHOOK_DESTINATIONS); `any` when not given */
   webhookDestinations?: DestinationMode
+  /** the console at /console/ (with the admin API only); false leaves it out (CONSOLE=off) */
+  console?: boolean
   /** the request inspector (kept only with the admin API, which serves it); false turns it off (INSPECTOR=off) */
   inspector?: false | InspectorOptions
 }
@@ -157,7 +159,7 @@ export function buildApp(options: AppOptions) {
   // Before the API: its onRoute hook reads each API route's response schemas as they are added.
   const inspector = inspectorOf(options)
   // The console reaches the API as an account of its own making, when the admin API is on.
-  const consoleAccess = options.adminToken ? new ConsoleAccess() : undefined
+  const consoleAccess = options.adminToken && options.console !== false ? new ConsoleAccess() : undefined
   if (inspector) app.register(inspectorPlugin, { inspector, passwordFields: passwordFieldNames })
 
   // The BigCommerce API: every resource, under the store prefix, behind X-Auth-Token.
@@ -181,10 +183,10 @@ export function buildApp(options: AppOptions) {
     api.register(hooks, { destinations: options.webhookDestinations ?? 'any' })
   }, { prefix: API_PREFIX })
 
-  if (options.adminToken && consoleAccess) {
+  if (options.adminToken) {
     const sessions = new AdminSessions(options.adminToken)
     app.register(adminRoutes, { prefix: '/admin', sessions, defaultRateLimit, ...(inspector ? { inspector } : {}) })
-    app.register(consolePlugin, { prefix: '/console', sessions, access: consoleAccess })
+    if (consoleAccess) app.register(consolePlugin, { prefix: '/console', sessions, access: consoleAccess })
   }
 
   return app

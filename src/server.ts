@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { buildApp } from './app.js'
 import type { Config } from './core/config.js'
 import { connectRedis } from './core/redis.js'
@@ -34,6 +36,7 @@ export async function serve(config: Config, print: Print = (line) => process.std
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
   const counters = redis ? RedisCounterStore.over(redis, { prefix: config.redisKeyPrefix }) : undefined
   const { enabled: inspecting, size, bodyLimit } = config.inspector
+  const adminToken = config.adminToken ?? devAdminToken(config)
   const requests = redis && inspecting ? new RedisRequestStore(redis, { capacity: size, bodyLimit, prefix: config.redisKeyPrefix }) : undefined
 
   const app = buildApp({
@@ -50,7 +53,8 @@ export async function serve(config: Config, print: Print = (line) => process.std
     inspector: inspecting ? { size, bodyLimit, ...(requests ? { store: requests } : {}) } : false,
     ...(schema ? { databaseSchema: schema } : {}),
     ...(counters ? { counters } : {}),
-    ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+    console: config.console,
+    ...(adminToken ? { adminToken } : {}),
   })
   if (counters) app.addHook('onClose', () => counters.close())
   let worker: DeliveryWorker | undefined
@@ -99,7 +103,11 @@ export async function serve(config: Config, print: Print = (line) => process.std
     print('')
   }
   if (counters) print(`Limit counters: Redis (shared by every node)`)
-  if (config.adminToken && inspecting) print(`Request inspector: ${origin}/admin/stores/<hash>/requests (${requests ? 'in Redis, shared by every node' : 'in memory'}; \`clientele logs tail --store <hash>\`)`)
+  if (adminToken && config.console) {
+    // The dev token is made for this process: the link signs in with it (the part after # never leaves the browser).
+    print(config.adminToken ? `Console: ${origin}/console/ (sign in with ADMIN_TOKEN)` : `Console: ${origin}/console/#token=${adminToken}   (dev mode: ADMIN_TOKEN is unset, so this process made one)`)
+  }
+  if (adminToken && inspecting) print(`Request inspector: ${origin}/admin/stores/<hash>/requests (${requests ? 'in Redis, shared by every node' : 'in memory'}; \`clientele logs tail --store <hash>\`)`)
   if (!current) print('Migrations are pending: run `clientele migrate`; /readyz answers 503 until then.')
   print(`API docs: ${origin}/docs`)
 
@@ -113,6 +121,22 @@ export async function serve(config: Config, print: Print = (line) => process.std
   process.once('SIGTERM', () => void stop('SIGTERM'))
   process.once('SIGINT', () => void stop('SIGINT'))
   return app
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '::1'])
+
+function isLoopback(host: string): boolean {
+  return LOOPBACK_NAMES.has(host) || (isIP(host) === 4 && host.startsWith('127.'))
+}
+
+/**
+ * Dev mode (a dev store, served on loopback only, no ADMIN_TOKEN): an admin token for this process,
+ * so `npm start` has its console and inspector. Anywhere else the admin API stays off until
+ * ADMIN_TOKEN is set: a server others can reach gets no admin API by default.
+ */
+function devAdminToken(config: Config): string | undefined {
+  if (!config.console || !config.devStore || !isLoopback(config.host)) return undefined
+  return randomBytes(24).toString('base64url')
 }
 
 /**

@@ -54,7 +54,7 @@ describe.each(BACKENDS)('%s: the console', (backend) => {
       ['GET', '/admin/stores/{hash}/webhook-deliveries'],
     ])('%s %s', async (method, path) => {
       const url = path.replace('{hash}', store.hash)
-      for (const headers of [{}, { cookie: 'clientele_console=1.2.3' }, { authorization: 'Bearer wrong' }, { cookie: `clientele_console=${session.cookie}x` }]) {
+      for (const headers of <Record<string, string>[]>[{}, { cookie: 'clientele_console=1.2.3' }, { authorization: 'Bearer wrong' }, { cookie: `clientele_console=${session.cookie}x` }]) {
         const res = await send(t.app, method, url, method === 'GET' || method === 'DELETE' ? undefined : [newCustomer()], headers)
         expect(res.status, `${JSON.stringify(headers)}`).toBe(401)
         expect(res.body).toEqual(UNAUTHORIZED)

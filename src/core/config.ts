@@ -39,6 +39,8 @@ export interface Config {
   webhookDelivery: WebhookDeliveryConfig
   /** the request inspector (docs/DEPLOYMENT.md "Request inspector"): kept only when the admin API is on */
   inspector: InspectorConfig
+  /** CONSOLE=off: no page at /console/ (docs/CONSOLE.md); on, it is there whenever the admin API is */
+  console: boolean
 }
 
 export interface InspectorConfig {
@@ -107,7 +109,7 @@ function destinationMode(env: NodeJS.ProcessEnv, name: string): DestinationMode 
   throw new Error(`${name} must be one of ${DESTINATION_MODES.join(', ')}, not "${text}"`)
 }
 
-/** INSPECTOR: `on` (default) or `off`; the flag words too. */
+/** INSPECTOR, CONSOLE: `on` (default) or `off`; the flag words too. */
 function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const text = env[name]?.toLowerCase()
   if (text === 'on') return true
@@ -187,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       size: positive(env, 'INSPECTOR_SIZE', DEFAULT_INSPECTOR_SIZE),
       bodyLimit: integer(env, 'INSPECTOR_BODY_LIMIT', DEFAULT_INSPECTOR_BODY_LIMIT),
     },
+    console: onOff(env, 'CONSOLE', true),
   }
   if (env.CLIENTELE_DEV_TOKEN) config.devToken = env.CLIENTELE_DEV_TOKEN
   if (env.ADMIN_TOKEN) config.adminToken = env.ADMIN_TOKEN
