@@ -242,6 +242,19 @@ describe.each(BACKENDS)('%s: the console', (backend) => {
       expect(kept.map((e: { client_id: string }) => e.client_id)).toEqual([own.clientId])
     })
 
+    it("shows a customer's metafields of every owner, app_only ones included", async () => {
+      const own = await t.newStore()
+      const customer = (await own.request('POST', '/customers', [newCustomer()])).body.data[0]
+      const mine = await own.tokenWith(['store_v2_customers'], 'ownerapp')
+      const created = await own.request('POST', `/customers/${customer.id}/metafields`, { namespace: 'app', key: 'secret-ish', value: 'v', permission_set: 'app_only' }, { token: mine })
+      expect(created.status).toBe(200)
+      // Another account does not see it; the console does.
+      expect((await own.request('GET', `/customers/${customer.id}/metafields`, undefined, { token: await own.tokenWith(['store_v2_customers']) })).body.data).toEqual([])
+      const seen = await proxied(session, 'GET', own.hash, `/customers/${customer.id}/metafields`)
+      expect(seen.status).toBe(200)
+      expect(seen.body.data).toEqual([created.body.data])
+    })
+
     it('webhooks are an account\'s own: refused through the console; an unknown store is 404', async () => {
       const hooks = await proxied(session, 'GET', store.hash, '/hooks')
       expect(hooks.status).toBe(403)
