@@ -115,6 +115,8 @@ function suite(backend: Backend, getBrowser: () => Browser) {
       ...(options.signed !== false && signedIn ? { storageState: signedIn } : {}),
     })
     contexts.push(context)
+    // Well inside the test's own timeout, so a wait that fails says what it waited for.
+    context.setDefaultTimeout(8000)
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
     const page = await context.newPage()
     page.on('dialog', (dialog) => void dialog.accept())
@@ -221,12 +223,13 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     const store = await t.newStore()
     const target = newCustomer({
       first_name: 'Ada', last_name: 'Lovelace', company: 'Analytical Engines', phone: '555-0100',
-      addresses: [{ first_name: 'Ada', last_name: 'Lovelace', address1: '12 St James Square', city: 'London', state_or_province: 'London', postal_code: 'SW1Y 4JH', country_code: 'GB' }],
+      addresses: [{ first_name: 'Ada', last_name: 'Lovelace', address1: '12 Analytical Way', city: 'Boston', state_or_province: 'Massachusetts', postal_code: '02108', country_code: 'US' }],
     })
     const created = await callApi(store, 'POST', '/customers', [target, newCustomer({ first_name: 'Other' }), newCustomer({ first_name: 'Third' })])
-    expect(created.status).toBe(200)
+    expect(created.status, JSON.stringify(created.body)).toBe(200)
     const [ada, other] = created.body.data as Array<{ id: number; email: string }>
-    expect((await callApi(store, 'POST', `/customers/${ada!.id}/metafields`, { namespace: 'console', key: 'tier', value: 'gold', permission_set: 'read' })).status).toBe(200)
+    const metafield = await callApi(store, 'POST', `/customers/${ada!.id}/metafields`, { namespace: 'console', key: 'tier', value: 'gold', permission_set: 'read' })
+    expect(metafield.status, JSON.stringify(metafield.body)).toBe(200)
 
     const { page, problems } = await openPage()
     await goto(page, `#/stores/${store.hash}/customers`)
@@ -242,7 +245,7 @@ function suite(backend: Backend, getBrowser: () => Browser) {
 
     await page.getByRole('link', { name: 'Ada Lovelace' }).click()
     await page.getByRole('heading', { level: 1, name: 'Ada Lovelace' }).waitFor()
-    await page.getByRole('cell', { name: '12 St James Square' }).waitFor()
+    await page.getByRole('cell', { name: '12 Analytical Way' }).waitFor()
     await page.getByRole('cell', { name: 'gold' }).waitFor()
     const customerShot = await shot(page, 'customer')
     if (backend === 'sqlite') {
@@ -391,7 +394,7 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     await goto(page, `#/stores/${store.hash}/limits`)
     await page.getByText('the deployment’s default', { exact: true }).waitFor()
 
-    await page.getByLabel('Plan').selectOption('pro')
+    await page.getByLabel('Plan', { exact: true }).selectOption('pro')
     await page.getByRole('button', { name: 'Set plan' }).click()
     await page.getByText('450 requests').waitFor()
     await page.getByText('the store’s own quota', { exact: true }).waitFor()
@@ -456,6 +459,8 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     }))
     expect(widths.page).toBeLessThanOrEqual(NARROW.width)
     expect(widths.wrap).toBeLessThanOrEqual(NARROW.width)
+    expect(widths.table).toBeGreaterThan(widths.wrap)
+    await page.locator('.table-wrap').scrollIntoViewIfNeeded()
     await shot(page, 'narrow')
 
     await page.getByRole('button', { name: 'Sign out' }).click()

@@ -145,7 +145,9 @@ export default async function render(main, { hash, query: routeQuery, route }) {
         h('div', { class: 'columns' },
           exchange('Request', entry.request),
           exchange('Response', entry.response))))
-      detail.querySelector('h2').focus()
+      const heading = detail.querySelector('h2')
+      heading.focus({ preventScroll: true })
+      heading.scrollIntoView({ block: 'nearest' })
     } catch (error) {
       sayError(error, `Opening request ${id}`)
     }
@@ -155,9 +157,9 @@ export default async function render(main, { hash, query: routeQuery, route }) {
     h('h1', null, 'Requests'),
     h('p', { class: 'muted' }, 'The API requests store ', h('code', null, hash), ' was sent, secrets redacted. ', live),
     form,
-    detail,
     listBox,
-    more)
+    more,
+    detail)
   const first = await loadOlder()
   startStream(first?.meta.last_id ?? 0)
   return () => source?.close()
