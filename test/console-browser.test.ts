@@ -1,6 +1,7 @@
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { once } from 'node:events'
 import http from 'node:http'
+import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
@@ -78,6 +79,17 @@ async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | unde
     if (Date.now() > deadline) throw new Error('waitFor: timed out')
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
+}
+
+/**
+ * The docs' pictures of the console (docs/CONSOLE.md, README) are two of these screenshots: written
+ * when missing or with UPDATE_DOC_IMAGES=1, so that a test run leaves the committed ones alone.
+ */
+function docImage(screenshotFile: string, name: string): void {
+  const target = path.join('docs/images', name)
+  if (existsSync(target) && process.env.UPDATE_DOC_IMAGES !== '1') return
+  mkdirSync('docs/images', { recursive: true })
+  copyFileSync(screenshotFile, target)
 }
 
 const uniqueHash = () => `cb${randomUUID().replace(/-/g, '').slice(0, 10)}`
@@ -216,6 +228,36 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     await page.getByRole('button', { name: /^Revoke / }).click()
     await page.getByText('No API accounts').waitFor()
     expect((await callApi(store, 'GET', '/customers')).status).toBe(401)
+
+    // Deleted (after a confirm): gone from the list.
+    await page.getByRole('button', { name: 'Delete store' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Stores' }).waitFor()
+    await page.getByRole('status').filter({ hasText: `Store ${hash} deleted.` }).waitFor()
+    expect(await page.getByRole('link', { name: hash, exact: true }).count()).toBe(0)
+    expect(problems()).toEqual([])
+  })
+
+  it('pages through the customers as the API pages them', async () => {
+    const store = await t.newStore()
+    expect((await callApi(store, 'POST', '/customers', Array.from({ length: 10 }, () => newCustomer({ company: 'Paged' })))).status).toBe(200)
+    expect((await callApi(store, 'POST', '/customers', [newCustomer({ company: 'Paged', first_name: 'Eleventh' })])).status).toBe(200)
+    const { page, problems } = await openPage()
+    await goto(page, `#/stores/${store.hash}/customers`)
+    await page.getByLabel('Company (company:in)').fill('Paged')
+    await page.getByLabel('Per page').selectOption('10')
+    await page.getByLabel('Sort').selectOption('date_created:asc')
+    await page.getByRole('button', { name: 'Search', exact: true }).click()
+    await page.getByText('Page 1 of 2 · 10 shown of 11 · 10 per page').waitFor()
+    await page.getByRole('button', { name: 'Next ›' }).click()
+    await page.getByText('Page 2 of 2 · 1 shown of 11 · 10 per page').waitFor()
+    expect(await page.locator('table tbody tr').allTextContents()).toEqual([expect.stringContaining('Eleventh')])
+    expect(await page.getByRole('button', { name: 'Next ›' }).isDisabled()).toBe(true)
+    // The search is in the address: a reload shows the same page.
+    await page.reload()
+    await page.getByText('Page 2 of 2 · 1 shown of 11 · 10 per page').waitFor()
+    expect(await page.getByLabel('Company (company:in)').inputValue()).toBe('Paged')
+    await page.getByRole('button', { name: '‹ Previous' }).click()
+    await page.getByText('Page 1 of 2').waitFor()
     expect(problems()).toEqual([])
   })
 
@@ -248,10 +290,7 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     await page.getByRole('cell', { name: '12 Analytical Way' }).waitFor()
     await page.getByRole('cell', { name: 'gold' }).waitFor()
     const customerShot = await shot(page, 'customer')
-    if (backend === 'sqlite') {
-      mkdirSync('docs/images', { recursive: true })
-      copyFileSync(customerShot, 'docs/images/console-customer.png')
-    }
+    if (backend === 'sqlite') docImage(customerShot, 'console-customer.png')
 
     await page.getByLabel('First name').fill('Augusta')
     await page.getByLabel('Notes').fill('Edited in the console')
@@ -300,17 +339,14 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     expect(content).not.toContain(SECRET_PASSWORD)
     expect(content).not.toContain(store.token)
     await shot(page, 'requests')
-    if (backend === 'sqlite') {
-      mkdirSync('docs/images', { recursive: true })
-      copyFileSync(`${SCREENSHOTS}/${backend}-requests.png`, 'docs/images/console-requests.png')
-    }
+    if (backend === 'sqlite') docImage(`${SCREENSHOTS}/${backend}-requests.png`, 'console-requests.png')
 
     await page.getByRole('button', { name: 'Copy as curl' }).click()
     const shown = (await page.locator('pre.curl').textContent())!
     expect(shown).toMatch(new RegExp(`^curl -X POST '${origin}/stores/${store.hash}/v3/customers' -H 'X-Auth-Token: <your token>'`))
     expect(shown).toContain("-H 'content-type: application/json'")
     expect(shown).toContain('--data \'[{"email"')
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown)
+    expect(await page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>)).toBe(shown)
 
     // Filters: 4xx only, then by method.
     await page.getByLabel('Status').fill('4xx')
@@ -381,8 +417,14 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     await goto(page, `#/stores/${store.hash}/customers/${id}`)
     await page.getByRole('heading', { level: 1, name: /^Original / }).waitFor()
 
-    // Deleting the snapshot.
+    // Reset: the data goes, the API account stays.
     await goto(page, `#/stores/${store.hash}`)
+    await page.getByRole('button', { name: 'Reset store' }).click()
+    await page.getByRole('status').filter({ hasText: `Store ${store.hash} reset.` }).waitFor()
+    const reset = await callApi(store, 'GET', '/customers')
+    expect(reset).toMatchObject({ status: 200, body: { data: [] } })
+
+    // Deleting the snapshot.
     await page.getByRole('button', { name: 'Delete snapshot before-change' }).click()
     await page.getByText('No snapshots.').waitFor()
     expect(problems()).toEqual([])
@@ -400,7 +442,7 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     await page.getByText('the store’s own quota', { exact: true }).waitFor()
 
     await page.getByLabel('Quota (requests per window)').fill('2')
-    await page.getByLabel('Window (ms)').fill('60000')
+    await page.getByLabel('Window (ms)').fill('3600000')
     await page.getByRole('button', { name: 'Set figures' }).click()
     await page.getByText('custom figures').waitFor()
     const statuses = []
@@ -426,7 +468,8 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     for (let i = 0; i < 30; i++) {
       await page.keyboard.press('Tab')
       const { text, outline } = await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement
+        const { document, getComputedStyle } = (globalThis as any)
+        const el = document.activeElement
         const style = getComputedStyle(el)
         return { text: `${el.tagName.toLowerCase()}:${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}`, outline: style.outlineStyle !== 'none' && style.outlineWidth !== '0px' }
       })
@@ -452,11 +495,14 @@ function suite(backend: Backend, getBrowser: () => Browser) {
     await page.getByRole('heading', { level: 1, name: 'Stores' }).waitFor()
     await goto(page, `#/stores/${store.hash}/customers`)
     await page.getByText(/Page 1 of 1/).waitFor()
-    const widths = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth,
-      wrap: (document.querySelector('.table-wrap') as HTMLElement).clientWidth,
-      table: (document.querySelector('.table-wrap table') as HTMLElement).scrollWidth,
-    }))
+    const widths = await page.evaluate(() => {
+      const { document } = (globalThis as any)
+      return {
+        page: document.documentElement.scrollWidth as number,
+        wrap: document.querySelector('.table-wrap').clientWidth as number,
+        table: document.querySelector('.table-wrap table').scrollWidth as number,
+      }
+    })
     expect(widths.page).toBeLessThanOrEqual(NARROW.width)
     expect(widths.wrap).toBeLessThanOrEqual(NARROW.width)
     expect(widths.table).toBeGreaterThan(widths.wrap)
