@@ -11,7 +11,7 @@ import { openDatabase } from '../src/db/connect.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
 import { startDeliveryWorker, type DeliveryWorker } from '../src/webhooks/worker.js'
-import { ADMIN_TOKEN, buildTestApp, newCustomer, type TestApp, type TestStore } from './helpers/app.js'
+import { ADMIN_TOKEN, buildTestApp, newCustomer, type TestApp } from './helpers/app.js'
 import { BACKENDS, openTestDatabase, type Backend } from './helpers/backends.js'
 import { BROWSER_REQUIRED, CHROMIUM_PATH, HAVE_BROWSER, launchBrowser, screenshot, SCREENSHOTS, watchPage } from './helpers/browser.js'
 
