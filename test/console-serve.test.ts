@@ -30,7 +30,7 @@ describe.each(BACKENDS)('%s: the console of `clientele serve`', (backend: Backen
       const shell = await fetch(page!, { headers: { cookie } })
       expect(shell.status).toBe(200)
       const stores = await fetch(`${origin}/admin/stores`, { headers: { authorization: `Bearer ${token}` } })
-      expect((await stores.json()).data.map((s: { hash: string }) => s.hash)).toEqual(['dev'])
+      expect(((await stores.json()) as { data: { hash: string }[] }).data.map((s) => s.hash)).toEqual(['dev'])
       expect((await signIn(origin, 'not-the-token')).status).toBe(401)
     } finally {
       await server.stop()

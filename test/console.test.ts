@@ -131,6 +131,7 @@ describe.each(BACKENDS)('%s: the console', (backend) => {
       expect(res.text).not.toContain(ADMIN_TOKEN)
       expect(res.headers['content-security-policy']).toBe("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
       expect(res.headers['x-frame-options']).toBe('DENY')
+      expect(res.headers['referrer-policy']).toBe('same-origin')
       const again = await session.request('GET', '/console/session')
       expect(again.body.data.csrf_token).toBe(session.csrf)
     })

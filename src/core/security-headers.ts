@@ -12,9 +12,14 @@ const ALWAYS = {
   'cross-origin-resource-policy': 'same-origin',
 } as const
 
-/** The console: its own scripts, styles and images only; no inline script, no other origin, no framing. */
+/**
+ * The console: its own scripts, styles and images only; no inline script, no other origin, no
+ * framing. Its referrer policy is same-origin, so its sign-in form posts with its own Origin
+ * (under no-referrer a browser sends `Origin: null`, which the CSRF check refuses).
+ */
 const CONSOLE = {
   ...ALWAYS,
+  'referrer-policy': 'same-origin',
   'content-security-policy': "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 } as const
 
