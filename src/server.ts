@@ -107,7 +107,11 @@ export async function serve(config: Config, print: Print = (line) => process.std
     // The dev token is made for this process: the link signs in with it (the part after # never leaves the browser).
     print(config.adminToken ? `Console: ${origin}/console/ (sign in with ADMIN_TOKEN)` : `Console: ${origin}/console/#token=${adminToken}   (dev mode: ADMIN_TOKEN is unset, so this process made one)`)
   }
-  if (adminToken && inspecting) print(`Request inspector: ${origin}/admin/stores/<hash>/requests (${requests ? 'in Redis, shared by every node' : 'in memory'}; \`clientele logs tail --store <hash>\`)`)
+  if (adminToken && inspecting) {
+    // `logs tail` reads ADMIN_TOKEN; in dev mode there is none to read, so the line names the process's token.
+    const tail = config.adminToken ? '`clientele logs tail --store <hash>`' : `\`clientele logs tail --store <hash> --admin-token ${adminToken}\``
+    print(`Request inspector: ${origin}/admin/stores/<hash>/requests (${requests ? 'in Redis, shared by every node' : 'in memory'}; ${tail})`)
+  }
   if (!current) print('Migrations are pending: run `clientele migrate`; /readyz answers 503 until then.')
   print(`API docs: ${origin}/docs`)
 

@@ -21,6 +21,8 @@ describe.each(BACKENDS)('%s: the console of `clientele serve`', (backend: Backen
     try {
       const [, page, token] = CONSOLE_LINE.exec(server.stdout()) ?? []
       expect(page).toBe(`${origin}/console/`)
+      // `logs tail` has no ADMIN_TOKEN to read in dev mode: the line says which token to give it.
+      expect(server.stdout()).toContain(`\`clientele logs tail --store <hash> --admin-token ${token}\``)
       const signedOut = await fetch(page!)
       expect(signedOut.status).toBe(401)
       expect(await signedOut.text()).toContain('action="/console/session"')
