@@ -12,6 +12,7 @@ import * as webhookBlocks from './migrations/2026_12_03_0011_webhook_blocks.js'
 import * as webhookRetryingIndex from './migrations/2026_12_03_0012_webhook_retrying_index.js'
 import * as customerApiJson from './migrations/2026_12_04_0013_customer_api_json.js'
 import * as storeSnapshots from './migrations/2026_12_04_0014_store_snapshots.js'
+import * as customerNameTrigrams from './migrations/2026_12_07_0015_customer_name_trigrams.js'
 
 // Migrations are listed here, in order, rather than read from a folder at run time: the list is
 // checked by the compiler and works the same from source and from any bundle.
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_03_0012_webhook_retrying_index': webhookRetryingIndex,
   '2026_12_04_0013_customer_api_json': customerApiJson,
   '2026_12_04_0014_store_snapshots': storeSnapshots,
+  '2026_12_07_0015_customer_name_trigrams': customerNameTrigrams,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

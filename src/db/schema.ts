@@ -331,6 +331,8 @@ export interface StoreSnapshotTable {
 /**
  * Tables holding a store's API data: what `stores reset` empties. Accounts and the store row
  * stay. A test checks that every table with a store_id column is either here or deliberately not.
+ * SQLite's `customers_name_fts` (the trigram index of customer names) is neither: it holds no
+ * store_id, only what triggers copy from `customers`, and empties with it.
  * Rows that refer to others come before them: emptying a store in this order deletes each row
  * once, where deleting its customers first made every address, value and consent a cascade of
  * its own (a snapshot restore of 10,000 customers spent a third of its time there).
