@@ -71,24 +71,39 @@ export function filterKey(fields: FilterFields, query: Query): string {
   return JSON.stringify(parts)
 }
 
+export interface FilterOptions {
+  /**
+   * Date bounds written so that no index serves them (`(column || '') >= ...`, the same text
+   * comparison on both dialects), for a caller that knows a walk of another index finds its page
+   * sooner than the date index and a sort of every match.
+   */
+  datesUnindexed?: boolean
+}
+
+/** Whether the request filters by any date field. */
+export function hasDateFilter(fields: FilterFields, query: Query): boolean {
+  return Object.entries(fields).some(([name, field]) => field.type === 'date' && field.ops.some((op) => present(query[`${name}${SUFFIX[op]}`])))
+}
+
 /** Adds the request's filters to a select; an empty `:in` list filters nothing, as BigCommerce does. */
 export function applyFilters<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   fields: FilterFields,
   query: Query,
+  options: FilterOptions = {},
 ): SelectQueryBuilder<DB, TB, O> {
   for (const [name, field] of Object.entries(fields)) {
     for (const op of field.ops) {
       const value = query[`${name}${SUFFIX[op]}`]
       if (!present(value)) continue
-      qb = qb.where(condition(field, op, value))
+      qb = qb.where(condition(field, op, value, options))
     }
   }
   return qb
 }
 
-function condition(field: FilterField, op: FilterOp, value: unknown) {
-  const column = sql.ref(field.column)
+function condition(field: FilterField, op: FilterOp, value: unknown, options: FilterOptions) {
+  const column = field.type === 'date' && options.datesUnindexed ? sql`(${sql.ref(field.column)} || '')` : sql.ref(field.column)
   const norm = (v: unknown) => (field.lowerCase && typeof v === 'string' ? v.toLowerCase() : v)
   if (op === 'in') return sql<SqlBool>`${column} in (${sql.join((value as unknown[]).map(norm))})`
   if (op === 'like') {

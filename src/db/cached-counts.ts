@@ -15,7 +15,7 @@ const MAX_ENTRIES = 10_000
 interface Kept {
   /** the versions as they read when it was counted */
   version: string
-  total: number
+  value: unknown
 }
 
 // Per database handle: tests open many databases in one process, each with its own store ids.
@@ -39,13 +39,24 @@ async function countOf(matching: SelectQueryBuilder<any, any, any>): Promise<num
  * (and the select built) again only after a write moved one of `versions`: a list of rows that a customer's deletion takes with it
  * (addresses, attribute values) depends on `customers.writes` too.
  */
-export async function countSinceLastWrite(
+export function countSinceLastWrite(
   db: Kysely<Database>,
   storeId: number,
   versions: CounterName | readonly CounterName[],
   key: string,
   matching: () => SelectQueryBuilder<any, any, any>,
 ): Promise<number> {
+  return keptSinceLastWrite(db, storeId, versions, key, () => countOf(matching()))
+}
+
+/** What `compute` finds of a list, kept as countSinceLastWrite keeps a total; `key` names the list and what is found of it. */
+export async function keptSinceLastWrite<T>(
+  db: Kysely<Database>,
+  storeId: number,
+  versions: CounterName | readonly CounterName[],
+  key: string,
+  compute: () => Promise<T>,
+): Promise<T> {
   const names = typeof versions === 'string' ? [versions] : versions
   const current = (await Promise.all(names.map((name) => readCounter(db, storeId, name)))).join(',')
   let cache = caches.get(db)
@@ -54,8 +65,8 @@ export async function countSinceLastWrite(
   const kept = cache.get(id)
   // Deleted and set again either way: the Map's order is then least recently used first.
   cache.delete(id)
-  const fresh = kept?.version === current ? kept : { version: current, total: await countOf(matching()) }
+  const fresh = kept?.version === current ? kept : { version: current, value: await compute() }
   cache.set(id, fresh)
   if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!)
-  return fresh.total
+  return fresh.value as T
 }

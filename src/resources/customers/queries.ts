@@ -3,8 +3,8 @@ import { addToCounter, readCounter } from '../../db/counters.js'
 import { withNextIds } from '../../db/numbering.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
-import { applyFilters, filterKey, hasFilters } from '../../core/filters.js'
-import { countSinceLastWrite } from '../../db/cached-counts.js'
+import { applyFilters, filterKey, hasDateFilter, hasFilters } from '../../core/filters.js'
+import { countSinceLastWrite, keptSinceLastWrite } from '../../db/cached-counts.js'
 import { nameLikeMatches } from '../../db/name-search.js'
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS } from './schemas.js'
 import { possibleIds } from '../../db/ids.js'
@@ -20,11 +20,51 @@ export type CustomerRow = Pick<Selectable<CustomerTable>, (typeof CUSTOMER_COLUM
 /** `channel_ids` is always given (null: every channel), so the row's JSON can be made from it. */
 export type NewCustomerRow = Omit<Insertable<CustomerTable>, 'store_id' | 'id' | 'api_json'> & Pick<CustomerRow, 'channel_ids'>
 
-function matching(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
+/** How a page in id order is found; the default is whatever the planner picks. */
+export interface ListPlan {
+  /** walk the primary key from this id, checking each row's dates (datePagePlan) */
+  walkFrom?: number
+}
+
+function matching(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, plan: ListPlan = {}) {
   const names = nameLikeMatches(db, storeId, query['name:like'])
-  const store = db.selectFrom('customers').where('store_id', '=', storeId)
+  let store = db.selectFrom('customers').where('store_id', '=', storeId)
+  if (plan.walkFrom !== undefined) store = store.where('id', '>=', plan.walkFrom)
   // The ids come sorted: a page walks the primary key in id order and stops at its last row.
-  return applyFilters(names ? store.where(sql<SqlBool>`id in (${names})`) : store, CUSTOMER_FILTERS, query)
+  return applyFilters(names ? store.where(sql<SqlBool>`id in (${names})`) : store, CUSTOMER_FILTERS, query, { datesUnindexed: plan.walkFrom !== undefined })
+}
+
+/** Whether datePagePlan chooses how this list's pages are found: a date filter, and no name:like (whose lookup hands the page its ids). */
+export function plannedByDates(query: Record<string, unknown>): boolean {
+  return hasDateFilter(CUSTOMER_FILTERS, query) && query['name:like'] === undefined
+}
+
+/** The matches of a date-filtered list and the lowest matching id: one read of the covering date index, kept until the next write. */
+function dateExtent(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<{ total: number; firstId: number | null }> {
+  return keptSinceLastWrite(db, storeId, 'customers.writes', `extent ${filterKey(CUSTOMER_FILTERS, query)}`, async () => {
+    const row = await matching(db, storeId, query)
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number | null>('id').as('first_id')])
+      .executeTakeFirstOrThrow()
+    return { total: Number(row.n), firstId: row.first_id === null ? null : Number(row.first_id) }
+  })
+}
+
+/**
+ * How to find a page in id order under a date filter (plannedByDates), and the list's total.
+ * The date index finds every match, which are then sorted by id: a cost that grows with the
+ * matches. A walk of the primary key from the lowest matching id, checking each row's dates,
+ * stops at the page's last match: about (offset + limit) x (ids from the first match to the last
+ * id) / matches rows. Dates mostly grow with ids, so a range of recent customers is the store's
+ * last ids, found in as many rows as the page has; a range spread over the whole store is found
+ * in (page end) / (its share of the store) rows. The walk is taken when it reads fewer rows than
+ * the matches. Both figures it needs are kept: the extent until the next write, the last id in
+ * its counter.
+ */
+export async function datePagePlan(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, pageEnd: number): Promise<{ total: number; plan: ListPlan }> {
+  const { total, firstId } = await dateExtent(db, storeId, query)
+  if (firstId === null) return { total, plan: {} }
+  const span = (await readCounter(db, storeId, 'customers.last_id')) - firstId + 1
+  return { total, plan: pageEnd * span <= total * total ? { walkFrom: firstId } : {} }
 }
 
 /**
@@ -44,13 +84,13 @@ function counted(db: Kysely<Database>, storeId: number, query: Record<string, un
   return applyFilters(found, CUSTOMER_FILTERS, query)
 }
 
-export function filteredCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
-  return matching(db, storeId, query).select(CUSTOMER_COLUMNS)
+export function filteredCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, plan: ListPlan = {}) {
+  return matching(db, storeId, query, plan).select(CUSTOMER_COLUMNS)
 }
 
 /** The filtered list as stored JSON text (representation.ts), with the column it is sorted by when not the id. */
-export function filteredCustomerJson(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, sortColumn: CustomerSortColumn | undefined) {
-  return matching(db, storeId, query)
+export function filteredCustomerJson(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, sortColumn: CustomerSortColumn | undefined, plan: ListPlan = {}) {
+  return matching(db, storeId, query, plan)
     .select(['id', 'api_json', 'address_count', 'attribute_count'])
     .$if(sortColumn !== undefined, (qb) => qb.select(sortColumn!))
 }

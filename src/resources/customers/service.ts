@@ -44,21 +44,32 @@ function customerEvent(scope: 'store/customer/created' | 'store/customer/updated
 const WRITE_RESPONSE = new Set(['storecredit'] as const)
 
 /** The page of `query` with the columns `select` adds to the filtered customers. */
-function customerPage<Row extends { id: number }>(
+async function customerPage<Row extends { id: number }>(
   db: Kysely<Database>,
   storeId: number,
   query: ListCustomersQuery,
   url: string,
-  select: (sortColumn: q.CustomerSortColumn | undefined) => SelectQueryBuilder<any, any, Row>,
+  select: (sortColumn: q.CustomerSortColumn | undefined, plan: q.ListPlan) => SelectQueryBuilder<any, any, Row>,
 ): Promise<Page<Row>> {
   const [field, direction] = (query.sort?.split(':') ?? []) as [keyof typeof CUSTOMER_SORTS | undefined, 'asc' | 'desc']
   const column = field ? CUSTOMER_SORTS[field] : undefined
+  const request = readPageRequest(query, url)
+  let total = () => q.countCustomers(db, storeId, query)
+  let plan: q.ListPlan = {}
+  // In id order, forwards, under a date filter, the list's extent chooses how the page is found,
+  // so it is read first (kept until the next write: the total comes with it).
+  if (!field && request.cursor?.direction !== 'before' && q.plannedByDates(query)) {
+    const pageEnd = request.cursor ? request.limit : request.page * request.limit
+    const planned = await q.datePagePlan(db, storeId, query, pageEnd)
+    plan = planned.plan
+    total = async () => planned.total
+  }
   return fetchPage({
-    query: select(column),
+    query: select(column, plan),
     idColumn: 'id',
     order: field ? { column: column!, field, direction } : undefined,
-    request: readPageRequest(query, url),
-    total: () => q.countCustomers(db, storeId, query),
+    request,
+    total,
     cursors: true,
   })
 }
@@ -70,7 +81,7 @@ export async function listCustomers(
   query: ListCustomersQuery,
   url: string,
 ): Promise<{ data: Customer[]; meta: CollectionMeta }> {
-  const page = await customerPage(db, storeId, query, url, () => q.filteredCustomers(db, storeId, query))
+  const page = await customerPage(db, storeId, query, url, (_, plan) => q.filteredCustomers(db, storeId, query, plan))
   const include = new Set(query.include ?? [])
   const included = await loadIncludes(db, storeId, page.rows.map((row) => row.id), include)
   return { data: page.rows.map((row) => toCustomer(row, include, included)), meta: page.meta }
@@ -78,7 +89,7 @@ export async function listCustomers(
 
 /** GET /customers without includes: the response body, from the texts the write path stored (representation.ts). */
 export async function listCustomersJson(db: Kysely<Database>, storeId: number, query: ListCustomersQuery, url: string): Promise<string> {
-  const page = await customerPage(db, storeId, query, url, (column) => q.filteredCustomerJson(db, storeId, query, column))
+  const page = await customerPage(db, storeId, query, url, (column, plan) => q.filteredCustomerJson(db, storeId, query, column, plan))
   const heads = await storedHeads(db, storeId, page.rows)
   return customerListJson(page.rows.map((row, i) => customerJson(heads[i]!, row)), page.meta)
 }
