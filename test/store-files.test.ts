@@ -111,6 +111,7 @@ describe.each(BACKENDS)('%s: store export and import', (backend) => {
     await fillStore(t, store)
     const withTokens = await exported(store.hash, { withTokens: true })
     expect(JSON.parse(linesOf(withTokens)[0]!)).toEqual({ format: 'clientele-store', version: 1, accounts: true })
+    t.clock.set(new Date().toISOString()) // consent's updated_at: the time of the request
     const before = await apiView(store)
     const hooks = await store.request('GET', '/hooks')
     await deleteStore(t.db, store.hash)
