@@ -61,6 +61,16 @@ describe.each(BACKENDS)('%s: the console', (backend) => {
       }
     })
 
+    it('a forged secret with characters of more than one byte is refused, never a 500', async () => {
+      const [expiry, nonce, mac] = session.cookie.split('.') as [string, string, string]
+      const forged = `${expiry}.${nonce}.${'é'.repeat(mac.length)}`
+      expect((await send(t.app, 'GET', '/admin/stores', undefined, { cookie: `clientele_console=${forged}` })).body).toEqual(UNAUTHORIZED)
+      const internal = await send(t.app, 'GET', `/stores/${store.hash}/v3/customers`, undefined, { accept: 'application/json', 'x-clientele-internal': 'é'.repeat(43) })
+      expect(internal.body).toEqual(UNAUTHORIZED)
+      const csrf = await session.request('POST', '/admin/stores', { hash: 'never-made' }, { csrf: 'é'.repeat(session.csrf.length) })
+      expect(csrf.body).toEqual(CSRF_REFUSED)
+    })
+
     it('the sign-in page\'s style and script are served without a session; nothing else is', async () => {
       const css = await send(t.app, 'GET', '/console/assets/app.css')
       expect(css.status).toBe(200)

@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
+import { sameSecret } from '../core/admin-session.js'
 import type { TokenOwner } from '../core/auth.js'
 import { PLANS } from '../core/rate-limit-plans.js'
 import { ALL_SCOPES } from '../core/scopes.js'
@@ -21,7 +22,7 @@ export class ConsoleAccess {
 
   /** AuthOptions.internalOwner: the console's owner of the store the URL names, when the secret is ours. */
   readonly ownerOf = async (db: Kysely<Database>, req: FastifyRequest, given: string): Promise<TokenOwner | undefined> => {
-    if (given.length !== this.secret.length || !timingSafeEqual(Buffer.from(given), Buffer.from(this.secret))) return undefined
+    if (!sameSecret(given, this.secret)) return undefined
     const storeHash = (req.params as { store_hash?: string }).store_hash
     if (storeHash === undefined) return undefined
     const storeId = await storeIdOf(db, storeHash).catch((error: unknown) => {

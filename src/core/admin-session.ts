@@ -24,7 +24,12 @@ export interface AdminSession {
 /** Methods that change nothing, so need no CSRF token. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-const sameLength = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
+/** Whether two secrets are equal, in constant time for equal lengths. Bytes are compared: a header's text may hold characters of more than one byte. */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
 
 export class AdminSessions {
   readonly #key: Buffer
@@ -58,7 +63,7 @@ export class AdminSessions {
     const parts = cookie.split('.')
     if (parts.length !== 3) return undefined
     const [expiry, nonce, mac] = parts as [string, string, string]
-    if (!sameLength(mac, this.#mac(`session:${expiry}.${nonce}`))) return undefined
+    if (!sameSecret(mac, this.#mac(`session:${expiry}.${nonce}`))) return undefined
     const expiresAt = Number(expiry)
     if (!Number.isSafeInteger(expiresAt) || expiresAt <= nowMs) return undefined
     return { csrfToken: this.#mac(`csrf:${nonce}`), expiresAt }
@@ -74,7 +79,7 @@ export class AdminSessions {
 export function changeAllowed(req: FastifyRequest, session: AdminSession): boolean {
   if (SAFE_METHODS.has(req.method)) return true
   const given = req.headers[CSRF_HEADER]
-  return sameOrigin(req) && typeof given === 'string' && sameLength(given, session.csrfToken)
+  return sameOrigin(req) && typeof given === 'string' && sameSecret(given, session.csrfToken)
 }
 
 /** A browser names the page's origin on every change; one that names another host is refused whatever else it sends. */
