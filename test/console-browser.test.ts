@@ -4,15 +4,11 @@ import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { randomUUID } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../src/db/connect.js'
-import { migrateToLatest } from '../src/db/migrate.js'
-import type { Database } from '../src/db/schema.js'
 import { startDeliveryWorker, type DeliveryWorker } from '../src/webhooks/worker.js'
 import { ADMIN_TOKEN, buildTestApp, newCustomer, type TestApp } from './helpers/app.js'
-import { BACKENDS, openTestDatabase, type Backend } from './helpers/backends.js'
+import { BACKENDS, openOwnDatabase, type Backend, type OwnDatabase } from './helpers/backends.js'
 import { BROWSER_REQUIRED, CHROMIUM_PATH, HAVE_BROWSER, launchBrowser, screenshot, SCREENSHOTS, watchPage } from './helpers/browser.js'
 
 // The web console (/console/) in a real browser (Debian's Chromium through playwright-core), on
@@ -26,27 +22,6 @@ const WIDE = { width: 1280, height: 800 }
 const NARROW = { width: 400, height: 800 }
 const SECRET_PASSWORD = 'Sekrit-passw0rd-never-shown'
 
-/** The worker sends every store's events: on PostgreSQL this file's database is a schema of its own. */
-async function ownDatabase(backend: Backend): Promise<{ db: Kysely<Database>; schema?: string; drop(): Promise<void> }> {
-  const url = process.env.TEST_DATABASE_URL
-  if (backend === 'sqlite' || !url) {
-    const db = await openTestDatabase(backend)
-    return { db, drop: () => db.destroy() }
-  }
-  const schema = `clientele_console_browser_${process.pid}`
-  const { db } = openDatabase(url, { schema, poolSize: 4 })
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db)
-  await sql`create schema ${sql.id(schema)}`.execute(db)
-  await migrateToLatest(db, schema)
-  return {
-    db,
-    schema,
-    drop: async () => {
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db)
-      await db.destroy()
-    },
-  }
-}
 
 /** A webhook receiver on 127.0.0.1 that answers 200 and keeps what it got. */
 async function startReceiver(): Promise<{ url: string; received: string[]; close(): Promise<void> }> {
@@ -96,7 +71,7 @@ const uniqueHash = () => `cb${randomUUID().replace(/-/g, '').slice(0, 10)}`
 
 function suite(backend: Backend, getBrowser: () => Browser) {
   let t: TestApp
-  let own: Awaited<ReturnType<typeof ownDatabase>>
+  let own: OwnDatabase
   let worker: DeliveryWorker
   let origin = ''
   /** The signed-in session (its cookie), kept by the first test for the others. */
@@ -105,7 +80,7 @@ function suite(backend: Backend, getBrowser: () => Browser) {
   const closers: Array<() => Promise<void>> = []
 
   beforeAll(async () => {
-    own = await ownDatabase(backend)
+    own = await openOwnDatabase(backend, 'console_browser')
     t = await buildTestApp(backend, { db: own.db, app: own.schema ? { databaseSchema: own.schema } : {} })
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`

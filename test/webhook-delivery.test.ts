@@ -4,14 +4,12 @@ import type { AddressInfo } from 'node:net'
 import { sql, type Kysely } from 'kysely'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../src/db/connect.js'
-import { migrateToLatest } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
 import { storeIdOf } from '../src/stores/lookup.js'
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../src/webhooks/worker.js'
 import { admin } from './helpers/admin.js'
 import { buildTestApp, newCustomer, send, type TestApp, type TestStore } from './helpers/app.js'
-import { BACKENDS, openTestDatabase, type Backend } from './helpers/backends.js'
+import { BACKENDS, openOwnDatabase, type Backend, type OwnDatabase } from './helpers/backends.js'
 
 // The delivery worker against real receivers (node:http servers on 127.0.0.1): what is sent,
 // signed and retried, and what a slow, hanging, redirecting or flooding receiver costs.
@@ -63,30 +61,6 @@ async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, t
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/**
- * The worker sends every store's events: on PostgreSQL it gets a schema of its own, so it never
- * takes the events or calls the hooks of another test file's stores in the run's shared schema.
- */
-async function ownDatabase(backend: Backend): Promise<{ db: Kysely<Database>; schema?: string; drop(): Promise<void> }> {
-  const url = process.env.TEST_DATABASE_URL
-  if (backend === 'sqlite' || !url) {
-    const db = await openTestDatabase(backend)
-    return { db, drop: () => db.destroy() }
-  }
-  const schema = `clientele_webhook_delivery_${process.pid}`
-  const { db } = openDatabase(url, { schema, poolSize: 4 })
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db)
-  await sql`create schema ${sql.id(schema)}`.execute(db)
-  await migrateToLatest(db, schema)
-  return {
-    db,
-    schema,
-    drop: async () => {
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db)
-      await db.destroy()
-    },
-  }
-}
 
 // The denylist as BigCommerce's but counting from 20 attempts (not 100), so a test reaches it
 // before the two retries of its first events run out and deactivate the hook.
@@ -98,7 +72,7 @@ for (const backend of BACKENDS) {
     let t: TestApp
     let db: Kysely<Database>
     let worker: DeliveryWorker
-    let own: Awaited<ReturnType<typeof ownDatabase>>
+    let own: OwnDatabase
     const receivers: Receiver[] = []
 
     const receiver = async (answer?: Answer) => {
@@ -109,7 +83,7 @@ for (const backend of BACKENDS) {
     }
 
     beforeAll(async () => {
-      own = await ownDatabase(backend)
+      own = await openOwnDatabase(backend, 'webhook_delivery')
       db = own.db
       t = await buildTestApp(backend, { db, app: own.schema ? { databaseSchema: own.schema } : {} })
       worker = startDeliveryWorker(db, { ...WORKER, registry: t.app.metricsRegistry })
