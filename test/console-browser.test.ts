@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDeliveryWorker, type DeliveryWorker } from '../src/webhooks/worker.js'
 import { ADMIN_TOKEN, buildTestApp, newCustomer, type TestApp } from './helpers/app.js'
+import { waitFor } from './helpers/wait.js'
 import { BACKENDS, openOwnDatabase, type Backend, type OwnDatabase } from './helpers/backends.js'
 import { BROWSER_REQUIRED, CHROMIUM_PATH, HAVE_BROWSER, launchBrowser, screenshot, SCREENSHOTS, watchPage } from './helpers/browser.js'
 
@@ -46,15 +47,6 @@ async function startReceiver(): Promise<{ url: string; received: string[]; close
   }
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error('waitFor: timed out')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 /**
  * The docs' pictures of the console (docs/CONSOLE.md, README) are two of these screenshots: written

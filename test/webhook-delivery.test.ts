@@ -9,6 +9,7 @@ import { storeIdOf } from '../src/stores/lookup.js'
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../src/webhooks/worker.js'
 import { admin } from './helpers/admin.js'
 import { buildTestApp, newCustomer, send, type TestApp, type TestStore } from './helpers/app.js'
+import { waitFor as waitUntil } from './helpers/wait.js'
 import { BACKENDS, openOwnDatabase, type Backend, type OwnDatabase } from './helpers/backends.js'
 
 // The delivery worker against real receivers (node:http servers on 127.0.0.1): what is sent,
@@ -49,15 +50,9 @@ class Receiver {
   }
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error('waitFor: timed out')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+
+/** Deliveries here are local and quick: 5 s is long for any of them. */
+const waitFor = <T,>(probe: Parameters<typeof waitUntil<T>>[0], timeoutMs = 5000) => waitUntil(probe, timeoutMs)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

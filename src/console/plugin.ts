@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { changeAllowed, sameOrigin, SESSION_TTL_MS, sessionCookieHeader, type AdminSession, type AdminSessions } from '../core/admin-session.js'
+import { sameOrigin, SESSION_TTL_MS, sessionCookieHeader, type AdminSession, type AdminSessions } from '../core/admin-session.js'
 import { INTERNAL_HEADER } from '../core/auth.js'
 import { ApiError, csrfRefused, routeNotFound, TITLES, unauthorized } from '../core/errors.js'
 import { rawBodyOf } from '../core/http.js'
@@ -26,13 +26,7 @@ const ACCOUNT_ONLY = /^hooks(?:\/|$)/
 
 const consolePlugin: FastifyPluginAsync<{ sessions: AdminSessions; access: ConsoleAccess }> = async (app, { sessions, access }) => {
   const sessionOf = (req: FastifyRequest) => sessions.sessionOf(req, app.clock().getTime())
-  /** The request's session; a change also needs its CSRF token. */
-  const signedIn = (req: FastifyRequest): AdminSession => {
-    const session = sessionOf(req)
-    if (!session) throw unauthorized()
-    if (!changeAllowed(req, session)) throw csrfRefused()
-    return session
-  }
+  const signedIn = (req: FastifyRequest) => sessions.signedIn(req, app.clock().getTime())
   const setCookie = (req: FastifyRequest, reply: FastifyReply, value: string, maxAgeMs: number) =>
     reply.header('set-cookie', sessionCookieHeader(value, maxAgeMs, req.protocol === 'https'))
 

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import { csrfRefused, unauthorized } from './errors.js'
 
 // The console's sign-in: the admin token, given once, becomes a session cookie (HttpOnly,
 // SameSite=Strict) that the admin API and the console accept in place of the bearer token.
@@ -67,6 +68,14 @@ export class AdminSessions {
     const expiresAt = Number(expiry)
     if (!Number.isSafeInteger(expiresAt) || expiresAt <= nowMs) return undefined
     return { csrfToken: this.#mac(`csrf:${nonce}`), expiresAt }
+  }
+
+  /** The request's session, which a change must carry the CSRF token of: 401 without one, 403 for a change without its token. */
+  signedIn(req: FastifyRequest, nowMs: number): AdminSession {
+    const session = this.sessionOf(req, nowMs)
+    if (!session) throw unauthorized()
+    if (!changeAllowed(req, session)) throw csrfRefused()
+    return session
   }
 
   /** The request's session, from its cookie. */
