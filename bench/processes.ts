@@ -118,6 +118,9 @@ export async function startClientele(options: ClienteleOptions): Promise<Running
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'warn',
+    // Production's shape: no dev store, so no dev-mode admin token and no inspector recording
+    // every request (a scenario that wants them sets ADMIN_TOKEN itself).
+    CLIENTELE_DEV_STORE: 'false',
   }
   delete env.DATABASE_SCHEMA
   delete env.ADMIN_TOKEN
