@@ -8,9 +8,10 @@ import { listCustomers } from '../src/resources/customers/service.js'
 import { BACKENDS } from './helpers/backends.js'
 import { buildTestApp, newCustomer, type TestApp, type TestStore } from './helpers/app.js'
 import { addChannels } from './helpers/channels.js'
+import { AKRON, createAttributes, defineFormFields } from './helpers/subresources.js'
 
-// GET /customers without includes is written from the JSON text each customer's row stores
-// (src/resources/customers/representation.ts). These tests hold it to the object path it
+// GET /customers is written from the JSON text each customer's row stores, and its includes from
+// text made once per page (src/resources/customers/representation.ts). These tests hold it to the object path it
 // replaced: for the same store and query, the served body is byte for byte what Fastify
 // serializes from the objects with the route's response schema, and it validates against that
 // schema; after every kind of write that changes what a customer shows.
@@ -31,6 +32,18 @@ const QUERIES = [
   'id:in=1,3,5',
   'date_created:min=2020-01-01',
   'limit=1&after=eyJpZCI6MX0',
+]
+
+/** Every include alone, addresses with their form fields, all of them, and includes on sorted, filtered and cursor pages. */
+const INCLUDE_QUERIES = [
+  ...['addresses', 'attributes', 'formfields', 'storecredit', 'shopper_profile_id', 'segment_ids'].map((include) => `include=${include}`),
+  'include=addresses,formfields',
+  'include=addresses,attributes&limit=50',
+  'include=segment_ids,formfields,storecredit,addresses,shopper_profile_id,attributes',
+  'include=storecredit,attributes&sort=last_name:desc&limit=3',
+  'include=addresses,formfields&limit=2&page=2',
+  'include=attributes,storecredit&name:like=kaf',
+  'include=addresses&limit=1&after=eyJpZCI6MX0',
 ]
 
 describe.each(BACKENDS)('%s: GET /customers from stored JSON', (backend) => {
@@ -55,8 +68,8 @@ describe.each(BACKENDS)('%s: GET /customers from stored JSON', (backend) => {
     await t.close()
   })
 
-  async function expectSameBytes(store: TestStore): Promise<void> {
-    for (const query of QUERIES) {
+  async function expectSameBytes(store: TestStore, queries = QUERIES): Promise<void> {
+    for (const query of queries) {
       const served = await store.request('GET', `/customers?${query}`)
       expect(served.status, query).toBe(200)
       expect(served.headers['content-type']).toBe('application/json; charset=utf-8')
@@ -108,6 +121,32 @@ describe.each(BACKENDS)('%s: GET /customers from stored JSON', (backend) => {
     await expectSameBytes(store)
   })
 
+  it('serves the bytes the object path serialized for every include, awkward text inside what is included', async () => {
+    const store = await t.newStore()
+    await createAttributes(store, { name: 'Tier', type: 'string' }, { name: 'Shoe Size', type: 'number' })
+    await defineFormFields(t, store, { form: 'customer', name: 'Sales Rep', type: 'text' }, { form: 'address', name: 'Delivery notes', type: 'text' })
+    const awkwardAddress = { ...AKRON, first_name: AWKWARD, company: AWKWARD, address2: AWKWARD, form_fields: [{ name: 'Delivery notes', value: AWKWARD }] }
+    const created = await store.request('POST', '/customers', [
+      newCustomer({
+        first_name: AWKWARD,
+        last_name: 'Okafor',
+        store_credit_amounts: [{ amount: 12.5 }, { amount: 0.1 }],
+        addresses: [awkwardAddress, { ...AKRON, address1: '2 Main St' }],
+        attributes: [{ attribute_id: 1, attribute_value: AWKWARD }, { attribute_id: 2, attribute_value: '42.5' }],
+        form_fields: [{ name: 'Sales Rep', value: AWKWARD }],
+      }),
+      newCustomer({ notes: AWKWARD }),
+      newCustomer({ addresses: [{ ...AKRON, address1: '9 Elm St' }], attributes: [{ attribute_id: 1, attribute_value: 'gold' }] }),
+      newCustomer({ last_name: 'Zed', form_fields: [{ name: 'Sales Rep', value: 'Q' }], store_credit_amounts: [] }),
+    ])
+    expect(created.status, JSON.stringify(created.body)).toBe(200)
+    const served = await store.request('GET', '/customers?include=addresses,attributes,formfields,storecredit')
+    expect(served.body.data[0].addresses[0].form_fields[0].value).toBe(AWKWARD)
+    expect(served.body.data[0].attributes[0].attribute_value).toBe(AWKWARD)
+    expect(served.body.data[0].form_fields[0].value).toBe(AWKWARD)
+    await expectSameBytes(store, INCLUDE_QUERIES)
+  })
+
   it('makes the text from the columns for a row that has none stored (written before the column existed)', async () => {
     const store = await t.newStore()
     await store.request('POST', '/customers', [newCustomer({ company: 'Acme' }), newCustomer({ notes: AWKWARD })])
@@ -116,6 +155,6 @@ describe.each(BACKENDS)('%s: GET /customers from stored JSON', (backend) => {
     await t.db.updateTable('customers').set({ api_json: null }).where('store_id', '=', id).where('id', '=', 2).execute()
     const made = await store.request('GET', '/customers')
     expect(made.text).toBe(stored.text)
-    await expectSameBytes(store)
+    await expectSameBytes(store, [...QUERIES, ...INCLUDE_QUERIES])
   })
 })

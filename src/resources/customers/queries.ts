@@ -88,11 +88,22 @@ export function filteredCustomers(db: Kysely<Database>, storeId: number, query: 
   return matching(db, storeId, query, plan).select(CUSTOMER_COLUMNS)
 }
 
-/** The filtered list as stored JSON text (representation.ts), with the column it is sorted by when not the id. */
-export function filteredCustomerJson(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, sortColumn: CustomerSortColumn | undefined, plan: ListPlan = {}) {
+/**
+ * The filtered list as stored JSON text (representation.ts), with the column it is sorted by when
+ * not the id, and the store credit (which the stored text leaves out) when it is included.
+ */
+export function filteredCustomerJson(
+  db: Kysely<Database>,
+  storeId: number,
+  query: Record<string, unknown>,
+  sortColumn: CustomerSortColumn | undefined,
+  plan: ListPlan = {},
+  storeCredit = false,
+) {
   return matching(db, storeId, query, plan)
     .select(['id', 'api_json', 'address_count', 'attribute_count'])
     .$if(sortColumn !== undefined, (qb) => qb.select(sortColumn!))
+    .$if(storeCredit, (qb) => qb.select('store_credit_amounts'))
 }
 
 export type CustomerSortColumn = (typeof CUSTOMER_SORTS)[keyof typeof CUSTOMER_SORTS]

@@ -23,11 +23,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { summary: 'Get all customers', operationId: 'getCustomers', tags, querystring: ListCustomersQuery, response: { 200: CustomerList } },
     config: { scopes: CUSTOMERS.read },
   }, async (req, reply) => {
-    const { storeId } = ownerOf(req)
-    if (req.query.include?.length) return customers.listCustomers(app.db, storeId, req.query, req.url)
     // Already the response's bytes (representation.ts): a string is sent as it is, so the reply
     // is taken untyped here (the schema types the objects the text was made from).
-    const text = await customers.listCustomersJson(app.db, storeId, req.query, req.url)
+    const text = await customers.listCustomersJson(app.db, ownerOf(req).storeId, req.query, req.url)
     return (reply as unknown as FastifyReply).type(JSON_BODY).send(text)
   })
 

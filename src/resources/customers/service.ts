@@ -74,7 +74,10 @@ async function customerPage<Row extends { id: number }>(
   })
 }
 
-/** GET /customers with includes: the page's customers as objects, with what hangs off them. */
+/**
+ * GET /customers as objects, with what hangs off them: what the route served before it was
+ * written from text (listCustomersJson), kept as the reference that text is held to (test/).
+ */
 export async function listCustomers(
   db: Kysely<Database>,
   storeId: number,
@@ -87,11 +90,16 @@ export async function listCustomers(
   return { data: page.rows.map((row) => toCustomer(row, include, included)), meta: page.meta }
 }
 
-/** GET /customers without includes: the response body, from the texts the write path stored (representation.ts). */
+/** GET /customers: the response body, from the texts the write path stored and the page's includes (representation.ts). */
 export async function listCustomersJson(db: Kysely<Database>, storeId: number, query: ListCustomersQuery, url: string): Promise<string> {
-  const page = await customerPage(db, storeId, query, url, (column, plan) => q.filteredCustomerJson(db, storeId, query, column, plan))
-  const heads = await storedHeads(db, storeId, page.rows)
-  return customerListJson(page.rows.map((row, i) => customerJson(heads[i]!, row)), page.meta)
+  const include = new Set(query.include ?? [])
+  const storeCredit = include.has('storecredit')
+  const page = await customerPage(db, storeId, query, url, (column, plan) => q.filteredCustomerJson(db, storeId, query, column, plan, storeCredit))
+  const [heads, included] = await Promise.all([
+    storedHeads(db, storeId, page.rows),
+    loadIncludes(db, storeId, page.rows.map((row) => row.id), include),
+  ])
+  return customerListJson(page.rows.map((row, i) => customerJson(heads[i]!, row, include, included)), page.meta)
 }
 
 /** Each row's stored head; a row written before `api_json` existed gets one made from its columns. */
