@@ -32,6 +32,10 @@ const QUERIES = [
   'id:in=1,3,5',
   'date_created:min=2020-01-01',
   'limit=1&after=eyJpZCI6MX0',
+  'sort=last_name:desc&limit=2&page=2',
+  'company:in=Acme,Globex&limit=1&page=2',
+  'date_created:min=2020-01-01&limit=2&page=3',
+  'limit=2&page=9',
 ]
 
 /** Every include alone, addresses with their form fields, all of them, and includes on sorted, filtered and cursor pages. */

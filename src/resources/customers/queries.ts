@@ -88,10 +88,10 @@ export function filteredCustomers(db: Kysely<Database>, storeId: number, query: 
   return matching(db, storeId, query, plan).select(CUSTOMER_COLUMNS)
 }
 
-/**
- * The filtered list as stored JSON text (representation.ts), with the column it is sorted by when
- * not the id, and the store credit (which the stored text leaves out) when it is included.
- */
+/** What a list row written from stored text selects (representation.ts); store credit, which that text leaves out, when it is included. */
+const JSON_COLUMNS = ['id', 'api_json', 'address_count', 'attribute_count'] as const
+
+/** The filtered list as stored JSON text, with the column it is sorted by when not the id. */
 export function filteredCustomerJson(
   db: Kysely<Database>,
   storeId: number,
@@ -101,9 +101,29 @@ export function filteredCustomerJson(
   storeCredit = false,
 ) {
   return matching(db, storeId, query, plan)
-    .select(['id', 'api_json', 'address_count', 'attribute_count'])
+    .select(JSON_COLUMNS)
     .$if(sortColumn !== undefined, (qb) => qb.select(sortColumn!))
     .$if(storeCredit, (qb) => qb.select('store_credit_amounts'))
+}
+
+/** These customers as stored JSON text, in no order. */
+export async function customerJsonOf(db: Kysely<Database>, storeId: number, ids: readonly number[], storeCredit: boolean) {
+  const possible = possibleIds(ids)
+  if (possible.length === 0) return []
+  return db
+    .selectFrom('customers')
+    .select(JSON_COLUMNS)
+    .$if(storeCredit, (qb) => qb.select('store_credit_amounts'))
+    .where('store_id', '=', storeId)
+    .where('id', 'in', possible)
+    .execute()
+}
+
+/** The filtered list's ids (and sort column): what an index holds, so a deep page's skipped rows are never read whole. */
+export function filteredKeys(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, sortColumn: CustomerSortColumn | undefined, plan: ListPlan = {}) {
+  return matching(db, storeId, query, plan)
+    .select('id')
+    .$if(sortColumn !== undefined, (qb) => qb.select(sortColumn!))
 }
 
 export type CustomerSortColumn = (typeof CUSTOMER_SORTS)[keyof typeof CUSTOMER_SORTS]
