@@ -65,6 +65,8 @@ async function idsOf(store: TestStore): Promise<number[]> {
 }
 
 describe.each(BACKENDS)('%s: POST /customers', (backend) => {
+  /** The id after refused batches that had reserved `reserved` ids: given back on SQLite, a gap on PostgreSQL. */
+  const nextIdAfterRefused = (next: number, reserved: number) => (backend === 'postgres' ? next + reserved : next)
   let t: TestApp
 
   beforeAll(async () => {
@@ -221,13 +223,16 @@ describe.each(BACKENDS)('%s: POST /customers', (backend) => {
       expect(await idsOf(store)).toEqual([3])
     })
 
-    it('consumes no ids on a refused batch: the next create gets the next id', async () => {
+    // COMPATIBILITY.md "Customer ids": PostgreSQL reserves a batch's ids apart from its
+    // transaction, so a batch refused inside it leaves a gap; one refused before it (a weak
+    // password) reserves none. SQLite gives the ids back.
+    it(`${backend === 'sqlite' ? 'consumes no ids' : 'leaves a gap, never reused,'} on a refused batch`, async () => {
       const store = await t.newStore()
       const taken = newCustomer()
       await createOne(store, taken)
       expect((await post(store, [newCustomer(), { ...newCustomer(), email: taken.email }])).status).toBe(422)
       expect((await post(store, [newCustomer(), newCustomer({ authentication: { new_password: 'weak' } })])).status).toBe(422)
-      expect(await createOne(store)).toBe(2)
+      expect(await createOne(store)).toBe(nextIdAfterRefused(2, 2))
     })
   })
 
@@ -406,20 +411,23 @@ describe.each(BACKENDS)('%s: POST /customers', (backend) => {
   })
 
   describe('all or nothing', () => {
+    // The last column: whether the refusal comes inside the transaction, after its ids were reserved.
     it.each([
-      ['a duplicate email', (taken: string) => newCustomer({ email: taken }), emailInUse],
+      ['a duplicate email', (taken: string) => newCustomer({ email: taken }), emailInUse, true],
       [
         'a weak password',
         () => newCustomer({ authentication: { new_password: 'password' } }),
         () => errorBody(422, CREATE_FAILED, { '2.authentication.new_password': WEAK_PASSWORD }),
+        false,
       ],
-      ['a schema failure', () => newCustomer({ phone: 5 }), () => errorBody(422, INVALID, { '2.phone': 'must be a string' })],
+      ['a schema failure', () => newCustomer({ phone: 5 }), () => errorBody(422, INVALID, { '2.phone': 'must be a string' }), false],
       [
         'a nested address in an unknown country',
         () => newCustomer({ addresses: [{ ...AKRON, country_code: 'ZZ' }] }),
         () => errorBody(422, CREATE_FAILED, { '2.addresses.0.country_code': ADDRESS_PROBLEMS.unknownCountry }),
+        true,
       ],
-    ])('writes none of a batch of 3 whose last item has %s', async (_, bad, expected) => {
+    ])('writes none of a batch of 3 whose last item has %s', async (_, bad, expected, inTransaction) => {
       const store = await t.newStore()
       t.clock.set(CREATED_AT)
       const existing = newCustomer()
@@ -430,7 +438,7 @@ describe.each(BACKENDS)('%s: POST /customers', (backend) => {
       const list = await store.request('GET', '/customers?include=storecredit')
       expect(list.body.data).toEqual([created(1, existing)])
       expect(list.body.meta.pagination.total).toBe(1)
-      expect(await createOne(store)).toBe(2)
+      expect(await createOne(store)).toBe(nextIdAfterRefused(2, inTransaction ? 3 : 0))
     })
   })
 

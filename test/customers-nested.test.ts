@@ -99,7 +99,8 @@ describe.each(BACKENDS)('%s: sub-resources with customers', (backend) => {
       expect(await customerIds(store)).toEqual([])
       expect(await addressesOf(store)).toEqual([])
       expect(await attributeValuesOf(store)).toEqual([])
-      expect(await createCustomers(store)).toEqual([1])
+      // PostgreSQL reserved the refused batch's 2 ids apart from it: a gap (COMPATIBILITY.md "Customer ids").
+      expect(await createCustomers(store)).toEqual([backend === 'postgres' ? 3 : 1])
     })
 
     it.each([

@@ -138,7 +138,7 @@ describe.each(BACKENDS)('%s: filtered list totals', (backend) => {
     const first = await store.request('POST', '/customers/metafields', [{ ...newMetafield({ key: 'k' }), resource_id: id }])
     expect(first.status).toBe(200)
     const { id: storeId } = await t.db.selectFrom('stores').select('id').where('hash', '=', store.hash).executeTakeFirstOrThrow()
-    const counters = () => t.db.selectFrom('store_counters').select(['name', 'value']).where('store_id', '=', storeId).orderBy('name').execute()
+    const counters = () => t.db.selectFrom('store_counters').select(['name', 'slot', 'value']).where('store_id', '=', storeId).orderBy('name').orderBy('slot').execute()
     const before = await counters()
     // The same identity again: every item refused, a 422 that commits nothing.
     const again = await store.request('POST', '/customers/metafields', [{ ...newMetafield({ key: 'k' }), resource_id: id }])

@@ -4,7 +4,8 @@ import type { Database } from './schema.js'
 
 // List totals without a count of every match on every request. A filtered total is kept, in
 // this process, beside the write version of what it counts: a store counter that every write of
-// that area increases in its own transaction (customers.writes, metafields.lock). While the
+// that area increases in its own transaction (customers.writes, metafields.lock; a sum of slots
+// where it is spread, db/counters.ts, which still moves with every commit). While the
 // version reads the same, the total is the same and is used again; any committed write, on any
 // node, moves the version, so no total older than the last write a request can see is served.
 // The version is read before the count: a count that already includes a newer write is only

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, type DialectAdapter, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
 import { OwnSchemaIntrospector } from './introspection.js'
@@ -52,6 +52,24 @@ const pools = new WeakMap<Kysely<any>, pg.Pool>()
 export function poolUsage(db: Kysely<any>): PoolUsage | undefined {
   const pool = pools.get(db)
   return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }
+}
+
+/**
+ * Per PostgreSQL handle, a pool of its own for the statements that commit apart from the
+ * transaction they are made for (counters.ts `reserveIdsApart`), found from that transaction by
+ * the adapter a handle shares with every transaction it opens. Not the handle's pool: transactions
+ * that each hold a connection of it while waiting for such a statement could leave it none. As
+ * large as that pool, so each open transaction can have one statement apart at a time. A statement
+ * apart waits for a lock at most `APART_LOCK_TIMEOUT_MS`: its caller then does the work in its own
+ * transaction (a long transaction holding the row, such as a reset or an import, is waited for
+ * there, where PostgreSQL sees the wait and would find a deadlock).
+ */
+const apartHandles = new WeakMap<DialectAdapter, Kysely<Database>>()
+export const APART_LOCK_TIMEOUT_MS = 1_000
+
+/** The handle for statements apart from `db`'s transactions: PostgreSQL opened here only. */
+export function handleApart(db: Kysely<any>): Kysely<Database> | undefined {
+  return apartHandles.get(db.getExecutor().adapter)
 }
 
 const INT8_OID = 20
@@ -126,17 +144,9 @@ function quoteIdentifier(name: string): string {
 }
 
 function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    // The schema name goes into a connection option, not SQL; quote it as an identifier there.
-    ...(options.schema ? { options: `-c search_path=${quoteIdentifier(options.schema)},public` } : {}),
-    // count(*) is int8 and sums are numeric: both fit a JS number for this data, so read them as one.
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID || oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
-  })
+  const size = options.poolSize ?? 10
+  const pool = newPool(url, size, options.schema)
+  const apart = new Kysely<Database>({ dialect: new PostgresDialect({ pool: newPool(url, size, options.schema, APART_LOCK_TIMEOUT_MS) }) })
   const safe = new URL(url)
   safe.password = ''
   const schema = options.schema ?? 'public'
@@ -144,6 +154,20 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   class OwnSchemaDialect extends PostgresDialect {
     override createIntrospector(db: Kysely<any>) {
       return new OwnSchemaIntrospector(db, schema)
+    }
+    override createAdapter() {
+      const adapter = super.createAdapter()
+      apartHandles.set(adapter, apart)
+      return adapter
+    }
+    override createDriver() {
+      const driver = super.createDriver()
+      const destroy = driver.destroy.bind(driver)
+      driver.destroy = async () => {
+        await destroy()
+        await apart.destroy()
+      }
+      return driver
     }
   }
   const db = new Kysely<Database>({ dialect: new OwnSchemaDialect({ pool }) })
@@ -154,6 +178,24 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
     schema,
     description: `${safe.protocol}//${safe.host}${safe.pathname}${options.schema ? ` (schema ${options.schema})` : ''}`,
   }
+}
+
+function newPool(url: string, max: number, schema: string | undefined, lockTimeoutMs?: number): pg.Pool {
+  // The schema name goes into a connection option, not SQL; quote it as an identifier there.
+  const settings = [
+    ...(schema ? [`-c search_path=${quoteIdentifier(schema)},public`] : []),
+    ...(lockTimeoutMs === undefined ? [] : [`-c lock_timeout=${lockTimeoutMs}`]),
+  ]
+  return new pg.Pool({
+    connectionString: url,
+    max,
+    ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
+    // count(*) is int8 and sums are numeric: both fit a JS number for this data, so read them as one.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  })
 }
 
 /**

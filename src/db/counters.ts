@@ -1,12 +1,18 @@
 import { randomInt } from 'node:crypto'
-import type { Kysely, Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
+import { handleApart } from './connect.js'
+import { isLockTimeout, isPostgres } from './dialect.js'
 import { precompiled } from './precompiled.js'
 import type { Database } from './schema.js'
 
 // Per-store counters: id sequences (ids start at 1 in every store and are never reused,
-// COMPATIBILITY.md "Customer ids") and row counts (list totals without a count(*) scan).
-// Both are updated inside the caller's transaction; on PostgreSQL the counter row lock
-// serialises concurrent writers of one store, so ids never collide across processes.
+// COMPATIBILITY.md "Customer ids"), row counts (list totals without a count(*) scan) and write
+// versions. A counter is the sum of its rows (`slot`s). On PostgreSQL a row that a transaction
+// updates stays locked until it commits, so a counter every writer of a store moves in one row
+// would make them take turns: those (the customers' count and write version) are spread over
+// slots, each transaction adding to one no one else holds (addToSpreadCounter). Ids are handed out
+// from one row, which customer writers update in a statement of its own (reserveIdsApart); the
+// other counters are one row each, updated in the caller's transaction.
 
 // `metafields.lock` is the metafield writers' lock (lockStore, locks.ts); it counts the metafield
 // writes that changed a row. `customers.writes` counts the customer writes, and the other
@@ -44,32 +50,91 @@ export async function startWriteVersions(trx: Transaction<Database>, storeId: nu
 
 /** The store's write versions as they stand. */
 export async function readWriteVersions(trx: Transaction<Database>, storeId: number): Promise<Map<string, number>> {
-  const rows = await trx.selectFrom('store_counters').select(['name', 'value']).where('store_id', '=', storeId).where('name', 'in', [...WRITE_VERSIONS]).execute()
+  const rows = await trx
+    .selectFrom('store_counters')
+    .select((eb) => ['name', eb.fn.sum<number>('value').as('value')])
+    .where('store_id', '=', storeId)
+    .where('name', 'in', [...WRITE_VERSIONS])
+    .groupBy('name')
+    .execute()
   return new Map(rows.map((row) => [row.name, Number(row.value)]))
 }
 
-/** Reserves `n` consecutive ids and returns the first. */
+/** Reserves `n` consecutive ids in the caller's transaction and returns the first: a rollback gives them back. */
 export async function reserveIds(trx: Transaction<Database>, storeId: number, name: CounterName, n: number): Promise<number> {
-  const last = await addToCounter(trx, storeId, name, n)
-  return last - n + 1
+  return firstOf(await addToCounter(trx, storeId, name, n), n)
 }
 
-export async function addToCounter(trx: Transaction<Database>, storeId: number, name: CounterName, delta: number): Promise<number> {
-  const row = await trx
+/**
+ * Reserves `n` consecutive ids and returns the first; on PostgreSQL in a statement of its own,
+ * committed at once, so the id row is locked for that statement only and not until the caller
+ * commits: writers of one store do not wait for each other's ids. Ids of a write that then rolls
+ * back are not given back (a gap; never reused). Only for a counter no transaction holds as a lock
+ * (lockStore's rows), which the statement would wait for. On SQLite in the caller's transaction:
+ * one writer at a time anyway, and another connection would wait for this one's open write. When
+ * the row stays locked (a reset or an import of the store in progress), in the caller's transaction too.
+ */
+export async function reserveIdsApart(trx: Transaction<Database>, storeId: number, name: CounterName, n: number): Promise<number> {
+  const apart = isPostgres(trx) ? handleApart(trx) : undefined
+  if (apart) {
+    try {
+      return firstOf(await upsert(apart, storeId, name, n), n)
+    } catch (error) {
+      if (!isLockTimeout(error)) throw error
+    }
+  }
+  return reserveIds(trx, storeId, name, n)
+}
+
+const firstOf = (last: number, n: number) => last - n + 1
+
+/** Adds to the counter's one row (slot 0), which stays locked until the transaction ends (a lock: lockStore); returns its value. */
+export function addToCounter(trx: Transaction<Database>, storeId: number, name: CounterName, delta: number): Promise<number> {
+  return upsert(trx, storeId, name, delta)
+}
+
+async function upsert(db: Kysely<Database>, storeId: number, name: CounterName, delta: number): Promise<number> {
+  const row = await db
     .insertInto('store_counters')
     .values({ store_id: storeId, name, value: delta })
-    .onConflict((oc) => oc.columns(['store_id', 'name']).doUpdateSet((eb) => ({ value: eb('store_counters.value', '+', delta) })))
+    .onConflict((oc) => oc.columns(['store_id', 'name', 'slot']).doUpdateSet((eb) => ({ value: eb('store_counters.value', '+', delta) })))
     .returning('value')
     .executeTakeFirstOrThrow()
   return Number(row.value)
 }
 
-// A list total reads a counter on every request.
+/**
+ * Slots a spread counter may have: the most writers of one store in flight at once that never
+ * wait for each other's. More only cost a longer sum on read.
+ */
+const SLOTS = 16
+
+/**
+ * Adds to a spread counter, on PostgreSQL in a slot no other transaction holds: the lowest free
+ * one (this transaction's own included), else, when every slot there is is held, a random one of
+ * SLOTS (made when missing, so slots grow with the writers in flight). The sum of the slots then
+ * moves with each commit as one row did: a write version (+1 per write) still never comes back to
+ * a value it had. SQLite has one writer at a time and keeps one slot.
+ */
+export async function addToSpreadCounter(trx: Transaction<Database>, storeId: number, name: CounterName, delta: number): Promise<void> {
+  if (!isPostgres(trx)) {
+    await upsert(trx, storeId, name, delta)
+    return
+  }
+  await sql`with free as (
+      select slot from store_counters where store_id = ${storeId} and name = ${name} order by slot limit 1 for update skip locked
+    )
+    insert into store_counters (store_id, name, slot, value)
+    values (${storeId}, ${name}, coalesce((select slot from free), ${randomInt(SLOTS)}), ${delta})
+    on conflict (store_id, name, slot) do update set value = store_counters.value + excluded.value`.execute(trx)
+}
+
+// A list total reads a counter on every request: the sum of its slots.
 const counterValue = precompiled((db, storeId: number, name: CounterName) =>
-  db.selectFrom('store_counters').select('value').where('store_id', '=', storeId).where('name', '=', name),
+  db.selectFrom('store_counters').select((eb) => eb.fn.sum<number>('value').as('value')).where('store_id', '=', storeId).where('name', '=', name),
 )
 
 export async function readCounter(db: Kysely<Database>, storeId: number, name: CounterName): Promise<number> {
   const [row] = await counterValue(db, storeId, name)
-  return row ? Number(row.value) : 0
+  return Number(row?.value ?? 0)
 }

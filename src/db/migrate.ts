@@ -13,6 +13,7 @@ import * as webhookRetryingIndex from './migrations/2026_12_03_0012_webhook_retr
 import * as customerApiJson from './migrations/2026_12_04_0013_customer_api_json.js'
 import * as storeSnapshots from './migrations/2026_12_04_0014_store_snapshots.js'
 import * as customerNameTrigrams from './migrations/2026_12_07_0015_customer_name_trigrams.js'
+import * as storeCounterSlots from './migrations/2026_12_07_0016_store_counter_slots.js'
 
 // Migrations are listed here, in order, rather than read from a folder at run time: the list is
 // checked by the compiler and works the same from source and from any bundle.
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_12_04_0013_customer_api_json': customerApiJson,
   '2026_12_04_0014_store_snapshots': storeSnapshots,
   '2026_12_07_0015_customer_name_trigrams': customerNameTrigrams,
+  '2026_12_07_0016_store_counter_slots': storeCounterSlots,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

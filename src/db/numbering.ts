@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely'
-import { reserveIds, type CounterName } from './counters.js'
+import { reserveIds, reserveIdsApart, type CounterName } from './counters.js'
 import type { Database } from './schema.js'
 
 // Rows whose ids the store numbers itself (1, 2, 3... in every store, never reused:
@@ -15,9 +15,14 @@ export const ID_COUNTERS = {
 export type NumberedTable = keyof typeof ID_COUNTERS
 
 /**
- * The rows, in order, each with the store's next id of `table` and the store's id: what its
- * insert takes. The ids are reserved in the transaction, so a rolled-back insert gives them back.
+ * Tables whose ids are reserved apart from the writer's transaction on PostgreSQL
+ * (reserveIdsApart: a rolled-back insert leaves a gap), so that their writers do not take turns
+ * on the id row. The others' id rows are their areas' locks (lockStore), which their writers
+ * hold already: those are reserved in the transaction, and a rolled-back insert gives them back.
  */
+const RESERVED_APART: ReadonlySet<NumberedTable> = new Set(['customers'])
+
+/** The rows, in order, each with the store's next id of `table` and the store's id: what its insert takes. */
 export async function withNextIds<Row extends object>(
   trx: Transaction<Database>,
   storeId: number,
@@ -25,6 +30,7 @@ export async function withNextIds<Row extends object>(
   rows: readonly Row[],
 ): Promise<(Row & { store_id: number; id: number })[]> {
   if (rows.length === 0) return []
-  const first = await reserveIds(trx, storeId, ID_COUNTERS[table], rows.length)
+  const reserve = RESERVED_APART.has(table) ? reserveIdsApart : reserveIds
+  const first = await reserve(trx, storeId, ID_COUNTERS[table], rows.length)
   return rows.map((row, i) => ({ ...row, store_id: storeId, id: first + i }))
 }

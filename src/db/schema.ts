@@ -34,10 +34,15 @@ export interface ApiAccountTable {
   date_created: WriteOnce<string>
 }
 
-/** Per-store sequences and row counts, so ids restart per store and list totals need no scan. */
+/**
+ * Per-store sequences, row counts and write versions, so ids restart per store and list totals
+ * need no scan. A counter is the sum of its rows' values, one row per `slot` (db/counters.ts).
+ */
 export interface StoreCounterTable {
   store_id: number
   name: string
+  /** 0 unless the counter is spread over slots (a row each writer in flight can hold) */
+  slot: Generated<number>
   value: number
 }
 

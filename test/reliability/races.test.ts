@@ -80,12 +80,15 @@ describe.runIf(BACKENDS.includes('postgres'))('postgres: two nodes, one database
 
     const rows = await db.selectFrom('customers').select(['id', 'email']).where('store_id', '=', storeId).orderBy('id').execute()
     expect(rows.map((r) => r.email).sort()).toEqual([...emails].sort())
-    // Refused creates roll back their id reservation: ids are 1..500, each once.
-    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: PAIRS }, (_, i) => i + 1))
+    // Ids are reserved apart from the write (COMPATIBILITY.md "Customer ids"): a refused create
+    // leaves a gap, and no id is handed out twice.
+    const ids = rows.map((r) => r.id)
+    expect(new Set(ids).size).toBe(PAIRS)
     const answeredIds = answers.filter((a) => a.status === 200).map((a) => a.body.data[0].id as number)
-    expect(answeredIds.sort((a, b) => a - b)).toEqual(rows.map((r) => r.id))
+    expect(answeredIds.sort((a, b) => a - b)).toEqual(ids)
     expect(await readCounter(db, storeId, 'customers.count')).toBe(PAIRS)
-    expect(await readCounter(db, storeId, 'customers.last_id')).toBe(PAIRS)
+    expect(await readCounter(db, storeId, 'customers.last_id')).toBeGreaterThanOrEqual(ids.at(-1)!)
+    expect(await readCounter(db, storeId, 'customers.last_id')).toBeLessThanOrEqual(2 * PAIRS)
     tally.creates = answers.length
     tally.created = answers.filter((a) => a.status === 200).length
     tally.refused = answers.filter((a) => a.status === 422).length

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type SqlBool, type Transaction, type Updateable } from 'kysely'
-import { addToCounter, readCounter } from '../../db/counters.js'
+import { addToSpreadCounter, readCounter } from '../../db/counters.js'
 import { withNextIds } from '../../db/numbering.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
@@ -165,7 +165,7 @@ export async function insertCustomers(
 ): Promise<number[]> {
   const numbered = (await withNextIds(trx, storeId, 'customers', rows)).map((row) => ({ ...row, api_json: jsonHead(row) }))
   await trx.insertInto('customers').values(numbered).execute()
-  await addToCounter(trx, storeId, 'customers.count', rows.length)
+  await addToSpreadCounter(trx, storeId, 'customers.count', rows.length)
   await noteWrite(trx, storeId)
   return numbered.map((row) => row.id)
 }
@@ -180,8 +180,8 @@ export async function updateCustomers(trx: Transaction<Database>, storeId: numbe
 }
 
 /** Every write of customers moves the store's customers write version, which filtered totals are kept by (db/cached-counts.ts). */
-function noteWrite(trx: Transaction<Database>, storeId: number): Promise<number> {
-  return addToCounter(trx, storeId, 'customers.writes', 1)
+function noteWrite(trx: Transaction<Database>, storeId: number): Promise<void> {
+  return addToSpreadCounter(trx, storeId, 'customers.writes', 1)
 }
 
 /** Deletes customers; returns the ids of those that existed, in id order. */
@@ -191,7 +191,7 @@ export async function deleteCustomers(trx: Transaction<Database>, storeId: numbe
   const rows = await trx.deleteFrom('customers').where('store_id', '=', storeId).where('id', 'in', possible).returning('id').execute()
   const deleted = sortedById(rows).map((row) => row.id)
   if (deleted.length > 0) {
-    await addToCounter(trx, storeId, 'customers.count', -deleted.length)
+    await addToSpreadCounter(trx, storeId, 'customers.count', -deleted.length)
     await noteWrite(trx, storeId)
   }
   return deleted

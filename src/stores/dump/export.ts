@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely'
 import { WRITE_VERSIONS } from '../../db/counters.js'
 import { isPostgres } from '../../db/dialect.js'
 import type { Database } from '../../db/schema.js'
@@ -51,12 +51,21 @@ export async function exportStore(db: Kysely<Database>, storeId: number, sink: S
   })
 }
 
+/** A counter's line holds the sum of its slots (db/counters.ts); the write versions are not data. */
+function counters(any: Kysely<any>) {
+  return any
+    .selectFrom('store_counters')
+    .select((eb) => ['name', eb.fn.sum('value').as('value')])
+    .where('name', 'not in', [...WRITE_VERSIONS])
+    .groupBy('name')
+}
+
 async function* pagesOf(trx: Transaction<Database>, table: DumpTable, storeId: number): AsyncGenerator<Record<string, unknown>[]> {
   // Untyped from here: one loop serves every table, and DUMP_TABLES' own types name the columns.
   const any = trx as unknown as Kysely<any>
   const columns = columnsOf(table).map(([column]) => column)
-  let query = any.selectFrom(table.name).select(columns).where('store_id', '=', storeId)
-  if (table.name === 'store_counters') query = query.where('name', 'not in', [...WRITE_VERSIONS])
+  let query: SelectQueryBuilder<any, any, any> = table.name === 'store_counters' ? counters(any) : any.selectFrom(table.name).select(columns)
+  query = query.where('store_id', '=', storeId)
   for (const column of table.sortedBy) query = query.orderBy(column)
   if (!table.pagedBy) {
     yield await query.execute()

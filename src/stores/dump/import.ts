@@ -1,6 +1,6 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely'
 import { systemClock, type Clock } from '../../core/dates.js'
-import { addToCounter, readWriteVersions, startWriteVersions } from '../../db/counters.js'
+import { addToCounter, readCounter, readWriteVersions, startWriteVersions } from '../../db/counters.js'
 import { isPostgres } from '../../db/dialect.js'
 import { ID_COUNTERS } from '../../db/numbering.js'
 import { STORE_DATA_TABLES, type Database } from '../../db/schema.js'
@@ -164,8 +164,8 @@ class TableWriter {
     const { storeId, trx } = this
     for (const [table, counter] of Object.entries(ID_COUNTERS)) {
       const highest = this.references.highest(table)
-      const current = await trx.selectFrom('store_counters').select('value').where('store_id', '=', storeId).where('name', '=', counter).executeTakeFirst()
-      if (highest > Number(current?.value ?? 0)) await addToCounter(trx, storeId, counter, highest - Number(current?.value ?? 0))
+      const current = await readCounter(trx, storeId, counter)
+      if (highest > current) await addToCounter(trx, storeId, counter, highest - current)
     }
     const customers = this.tables.customers ?? 0
     await trx.deleteFrom('store_counters').where('store_id', '=', storeId).where('name', '=', 'customers.count').execute()

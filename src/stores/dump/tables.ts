@@ -100,7 +100,8 @@ export const DUMP_TABLES: readonly DumpTable[] = [
     },
     pagedBy: 'id', sortedBy: ['id'], sharedId: true,
   }),
-  // The id sequences and row counts; the write versions are not data (an import moves them on).
+  // The id sequences and row counts, a line per counter with the sum of its slots (no column of
+  // the file: an import writes each in slot 0); the write versions are not data (an import moves them on).
   table({ name: 'store_counters', columns: { name: 'text', value: 'integer' }, sortedBy: ['name'] }),
   table({
     name: 'api_accounts',
