@@ -8,7 +8,7 @@ import { sql, type Kysely } from 'kysely'
 import { openDatabase, type DatabaseHandle } from '../src/db/connect.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
-import { countFiltered, filteredCustomerJson, type CustomerSortColumn, type ListPlan } from '../src/resources/customers/queries.js'
+import { countFiltered, filteredCustomerJson, idOrderOf, type CustomerSortColumn, type ListPlan } from '../src/resources/customers/queries.js'
 import { createStore } from '../src/stores/service.js'
 
 const CASES: [string, Record<string, unknown>, string?, ListPlan?][] = [
@@ -71,8 +71,10 @@ async function plans(handle: DatabaseHandle): Promise<string> {
   for (const [name, query, order, plan] of CASES) {
     const [column, direction] = (order ?? 'id asc').split(' ') as [string, 'asc' | 'desc']
     let qb = filteredCustomerJson(db, storeId, query, column === 'id' ? undefined : (column as CustomerSortColumn), plan)
-    qb = qb.orderBy(sql.ref(column), direction)
-    if (column !== 'id') qb = qb.orderBy('id', direction)
+    // As the service orders a page (core/pagination.ts): by the column, then by id, in idOrder's terms.
+    const byId = idOrderOf(db, query) ?? 'id'
+    qb = qb.orderBy(sql.ref(column === 'id' ? byId : column), direction)
+    if (column !== 'id') qb = qb.orderBy(sql.ref(byId), direction)
     const compiled = qb.limit(50).offset(name.includes('page 2') ? 50 : 0).compile()
     const explain = dialect === 'sqlite' ? sql`explain query plan ` : sql`explain `
     const result = await sql<Record<string, unknown>>`${explain}${sql.raw(inline(compiled.sql, compiled.parameters, dialect))}`.execute(db)
@@ -107,29 +109,33 @@ const NAME_LIKE = `## name:like on SQLite
 
 SQLite has no trigram index of its own: \`customers_name_fts\` is an FTS5 table with the \`trigram\`
 tokenizer over every customer's \`name_key\` (migration \`2026_12_07_0015_customer_name_trigrams\`),
-which FTS5 answers \`name_key like '%text%'\` from. Its rowid is the customer's key,
-\`(store_id << 32) + id\`: a store's rows are one range of rowids (the \`><\` of \`INDEX 0:L0><\`), and
+which FTS5 answers a phrase query from (\`customers_name_fts match '"text"'\`: the text's trigrams
+at consecutive places, so exactly the names holding it). Its rowid is the customer's key,
+\`(store_id << 32) + id\`: a store's rows are one range of rowids (the \`><\` of \`INDEX 0:M1><\`), and
 the key survives a VACUUM, which may renumber the rowids of \`customers\` (it has no INTEGER PRIMARY
 KEY). Triggers on \`customers\` (insert, a change of name or key, delete) keep it in step, so every
 writer (the API, the seed, reset, store-file import, snapshot restore, a store's deletion) keeps it
-right without knowing it. It keeps its own copy of the names: FTS5 hands \`LIKE\` back to SQLite to
-check on the rows it finds, which needs the text (a contentless table has none and matched nothing)
-and an external content table would read \`customers\` by the very rowid a VACUUM may change.
+right without knowing it. It keeps its own copy of the names (an external content table would read
+\`customers\` by the very rowid a VACUUM may change).
 
 The list keeps the filter's own \`name_key like ... escape '\\'\`, which still decides every match,
-and restricts the rows to the ids a lookup gives: \`select rowid - (store << 32) from customers_name_fts
-where rowid between ... and name_key like '%text%'\` (one per text, joined by \`union\`). FTS5 cannot
-use its index for a LIKE with an ESCAPE clause, so the lookup's pattern keeps the text's \`%\` and \`_\`
-as wildcards: a wider pattern, which finds every name holding the text literally, and the filter's
-own LIKE drops the rest. The page takes \`id in (lookup)\`: the ids come sorted, so it walks the
-primary key in id order and stops at its 50th row (no \`TEMP B-TREE\`). The total takes
-\`from (lookup) cross join customers\` (SQLite keeps a CROSS JOIN's order), so it reads the matches
-only: left to choose, SQLite without statistics counted from the covering \`customers_name\` index,
-the whole store, checking each id against the lookup. The plans below were taken after ANALYZE; the
-server never runs it on SQLite, and without it they are the same. A text without 3 characters in a
-row that are not \`%\` or \`_\` has no trigram to look up (FTS5 would scan its whole table): then the
-list reads the store's rows in id order from the primary key (stopping at the page's last match) and
-counts from the covering \`customers_name\` index, as before (*name:like (2 characters)*).
+and reads the rows a lookup finds: \`from (select rowid as fts_rowid, rowid - (store << 32) as
+customer_id from customers_name_fts where rowid between ... and customers_name_fts match '"text"')
+cross join customers\` (several texts: one MATCH, the phrases joined by \`OR\`). The filter's text is
+literal, and so is a quoted phrase (its \`"\` doubled), so the lookup finds exactly the names holding
+it. A phrase MATCH reads the index alone, where FTS5's own LIKE also reads each candidate's text to
+check it: 2-3 x the time for a common surname. SQLite keeps a CROSS JOIN's order, so the lookup is
+the outer loop: left to choose, SQLite without statistics read the whole store from the covering
+\`customers_name\` index, checking each id against the lookup. A page in id order is ordered by
+\`fts_rowid\` (the service's \`idOrder\`), which is the id order and the order FTS5 gives its rows in:
+SQLite reads the lookup only as far as the page's 50th row (no \`TEMP B-TREE\`), however many names
+match, where \`id in (lookup)\` built the whole list of matches first (\`son\`, 5,916 names of
+100,000: 3.1 ms against 0.3-0.6 ms for the first page). The total counts the same join once per
+write (db/cached-counts.ts). The plans below were taken after ANALYZE; the server never runs it on
+SQLite, and without it they are the same. A text of fewer than 3 characters has no trigram to look
+up: then the list reads the store's rows in id order from the primary key (stopping at the page's
+last match) and counts from the covering \`customers_name\` index, as before (*name:like (2
+characters)*).
 
 Measured (\`npm run bench\`, 100,000 customers, \`name:like=hauck\`, 280 matches): 19 req/s beside the
 plain page's 131 (0.15 x; 11.1 against 1.8 server CPU ms per request) before; after, in two runs,

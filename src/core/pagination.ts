@@ -145,6 +145,11 @@ export interface PageOptions<Row> {
   query: SelectQueryBuilder<any, any, Row>
   /** the id column of the listed table */
   idColumn: string
+  /**
+   * what orders the list by id, when not `idColumn` itself: an expression in the same order that
+   * the database can read its rows in (a lookup's own order), so a page stops at its last row
+   */
+  idOrder?: string
   /** undefined: by id ascending */
   order?: Order
   request: PageRequest
@@ -164,12 +169,12 @@ export async function fetchPage<Row extends { id: number }>(options: PageOptions
   return options.request.cursor ? cursorPage(options, order) : offsetPage(options, order)
 }
 
-function ordered<Row>(qb: SelectQueryBuilder<any, any, Row>, order: Order, idColumn: string, reverse: boolean) {
+function ordered<Row>(qb: SelectQueryBuilder<any, any, Row>, order: Order, options: Pick<PageOptions<Row>, 'idColumn' | 'idOrder'>, reverse: boolean) {
   const forward = order.direction === 'asc' ? !reverse : reverse
   const direction = forward ? sql`asc` : sql`desc`
-  qb = qb.orderBy(sql`${sql.ref(order.column)} ${direction}`)
-  if (order.column !== idColumn) qb = qb.orderBy(sql`${sql.ref(idColumn)} ${direction}`)
-  return qb
+  const byId = sql`${sql.ref(options.idOrder ?? options.idColumn)} ${direction}`
+  if (order.column === options.idColumn) return qb.orderBy(byId)
+  return qb.orderBy(sql`${sql.ref(order.column)} ${direction}`).orderBy(byId)
 }
 
 function positionOf(row: Record<string, unknown>, order: Order): Record<string, unknown> {
@@ -180,7 +185,7 @@ async function offsetPage<Row extends { id: number }>(options: PageOptions<Row>,
   const { limit, page, carried } = options.request
   const [total, rows] = await Promise.all([
     options.total(),
-    ordered(options.query, order, options.idColumn, false).limit(limit).offset((page - 1) * limit).execute(),
+    ordered(options.query, order, options, false).limit(limit).offset((page - 1) * limit).execute(),
   ])
   const totalPages = Math.max(1, Math.ceil(total / limit))
   const link = (n: number) => `?${carried}page=${n}&limit=${limit}`
@@ -206,7 +211,7 @@ async function cursorPage<Row extends { id: number }>(options: PageOptions<Row>,
     throw invalidQueryValue(cursor.direction, `does not belong to a list sorted this way.`)
   }
   const qb = options.query.where(keyset(order, options.idColumn, cursor.position, backwards))
-  const fetched = await ordered(qb, order, options.idColumn, backwards).limit(limit + 1).execute()
+  const fetched = await ordered(qb, order, options, backwards).limit(limit + 1).execute()
   const more = fetched.length > limit
   const rows = fetched.slice(0, limit)
   if (backwards) rows.reverse()

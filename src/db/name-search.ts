@@ -7,7 +7,7 @@ import { isPostgres } from './dialect.js'
 // when asked: the customers list (src/resources/customers/queries.ts) restricts its rows to the
 // ids this lookup gives,
 //
-//   select rowid - (store << 32) from customers_name_fts
+//   select rowid, rowid - (store << 32) from customers_name_fts
 //   where rowid between (store << 32) and (store << 32) + 4294967295 and customers_name_fts match '"text"'
 //
 // beside the filter's own `name_key like ... escape '\'`, which still decides every match: the
@@ -28,14 +28,15 @@ const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`
 
 /**
  * The ids (`customer_id`) of the store's customers the trigram index finds for any of the texts,
- * in order and once each; undefined when it cannot help (PostgreSQL, or a text too short).
+ * once each, in the order of `fts_rowid` (the index's rowid: store << 32 + id, so id order too);
+ * undefined when it cannot help (PostgreSQL, or a text too short).
  */
-export function nameLikeMatches(db: Kysely<any>, storeId: number, texts: unknown): RawBuilder<{ customer_id: number }> | undefined {
+export function nameLikeMatches(db: Kysely<any>, storeId: number, texts: unknown): RawBuilder<{ fts_rowid: number; customer_id: number }> | undefined {
   if (isPostgres(db) || !Array.isArray(texts) || texts.length === 0) return undefined
   const patterns = texts.map((text) => String(text).toLowerCase())
   if (!patterns.every(hasTrigram)) return undefined
   // Any of the texts: one query, the phrases joined by OR.
   const match = patterns.map(phrase).join(' OR ')
   // `<< 32` makes an integer of the bound store id (better-sqlite3 binds a number as a real).
-  return sql<{ customer_id: number }>`select rowid - (${storeId} << 32) as customer_id from customers_name_fts where rowid between (${storeId} << 32) and (${storeId} << 32) + 4294967295 and customers_name_fts match ${match}`
+  return sql<{ fts_rowid: number; customer_id: number }>`select rowid as fts_rowid, rowid - (${storeId} << 32) as customer_id from customers_name_fts where rowid between (${storeId} << 32) and (${storeId} << 32) + 4294967295 and customers_name_fts match ${match}`
 }

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Selectable, type SqlBool, type Transaction, type Updateable } from 'kysely'
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely'
 import { addToSpreadCounter, readCounter } from '../../db/counters.js'
 import { withNextIds } from '../../db/numbering.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
@@ -27,11 +27,38 @@ export interface ListPlan {
 }
 
 function matching(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, plan: ListPlan = {}) {
-  const names = nameLikeMatches(db, storeId, query['name:like'])
+  const found = nameMatches(db, storeId, query)
+  if (found) return applyFilters(found, CUSTOMER_FILTERS, query)
   let store = db.selectFrom('customers').where('store_id', '=', storeId)
   if (plan.walkFrom !== undefined) store = store.where('id', '>=', plan.walkFrom)
-  // The ids come sorted: a page walks the primary key in id order and stops at its last row.
-  return applyFilters(names ? store.where(sql<SqlBool>`id in (${names})`) : store, CUSTOMER_FILTERS, query, { datesUnindexed: plan.walkFrom !== undefined })
+  return applyFilters(store, CUSTOMER_FILTERS, query, { datesUnindexed: plan.walkFrom !== undefined })
+}
+
+/**
+ * On SQLite with a trigram lookup (name:like), the customers it finds, the lookup the outer loop
+ * (`cross join` fixes SQLite's join order): a list reads the rows the index finds and no more.
+ * Left to choose, SQLite (which the server never ANALYZEs) would rather read the whole store from
+ * the covering customers_name index, checking each id against the lookup. The lookup gives its
+ * rows in the order of their index rowid, which is the customers' id order (store << 32 + id): a
+ * page in id order is ordered by it (NAME_LOOKUP_ORDER), so SQLite reads the lookup only as far as
+ * the page's last row, however many names match, instead of finding and sorting all of them.
+ */
+function nameMatches(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
+  const names = nameLikeMatches(db, storeId, query['name:like'])
+  if (!names) return undefined
+  return db
+    .selectFrom(sql<{ fts_rowid: number; customer_id: number }>`(${names})`.as('name_matches'))
+    .crossJoin('customers')
+    .where('customers.store_id', '=', storeId)
+    .whereRef('customers.id', '=', 'name_matches.customer_id')
+}
+
+/** What orders a list in id order when the trigram lookup finds its rows (nameMatches): the lookup's own order. */
+const NAME_LOOKUP_ORDER = 'name_matches.fts_rowid'
+
+/** The expression a page in id order is ordered by, when not `id` (pagination's `idOrder`). */
+export function idOrderOf(db: Kysely<Database>, query: Record<string, unknown>): string | undefined {
+  return nameLikeMatches(db, 0, query['name:like']) ? NAME_LOOKUP_ORDER : undefined
 }
 
 /** Whether datePagePlan chooses how this list's pages are found: a date filter, and no name:like (whose lookup hands the page its ids). */
@@ -67,31 +94,14 @@ export async function datePagePlan(db: Kysely<Database>, storeId: number, query:
   return { total, plan: pageEnd * span <= total * total ? { walkFrom: firstId } : {} }
 }
 
-/**
- * What a filtered total counts: `matching`, but on SQLite with a trigram lookup the lookup is
- * made the outer loop (`cross join` fixes SQLite's join order), so the count reads the rows it
- * finds and no more. Left to choose, SQLite (which the server never ANALYZEs) would rather
- * read the whole store from the covering customers_name index, checking each id against them.
- */
-function counted(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
-  const names = nameLikeMatches(db, storeId, query['name:like'])
-  if (!names) return matching(db, storeId, query)
-  const found = db
-    .selectFrom(sql<{ customer_id: number }>`(${names})`.as('name_matches'))
-    .crossJoin('customers')
-    .where('customers.store_id', '=', storeId)
-    .whereRef('customers.id', '=', 'name_matches.customer_id')
-  return applyFilters(found, CUSTOMER_FILTERS, query)
-}
-
 export function filteredCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, plan: ListPlan = {}) {
   return matching(db, storeId, query, plan).select(CUSTOMER_COLUMNS)
 }
 
-/** What a list row written from stored text selects (representation.ts); store credit, which that text leaves out, when it is included. */
-const JSON_COLUMNS = ['id', 'api_json', 'address_count', 'attribute_count'] as const
-
-/** The filtered list as stored JSON text, with the column it is sorted by when not the id. */
+/**
+ * The filtered list as stored JSON text (representation.ts), with the column it is sorted by when
+ * not the id, and the store credit (which the stored text leaves out) when it is included.
+ */
 export function filteredCustomerJson(
   db: Kysely<Database>,
   storeId: number,
@@ -101,41 +111,21 @@ export function filteredCustomerJson(
   storeCredit = false,
 ) {
   return matching(db, storeId, query, plan)
-    .select(JSON_COLUMNS)
+    .select(['id', 'api_json', 'address_count', 'attribute_count'])
     .$if(sortColumn !== undefined, (qb) => qb.select(sortColumn!))
     .$if(storeCredit, (qb) => qb.select('store_credit_amounts'))
-}
-
-/** These customers as stored JSON text, in no order. */
-export async function customerJsonOf(db: Kysely<Database>, storeId: number, ids: readonly number[], storeCredit: boolean) {
-  const possible = possibleIds(ids)
-  if (possible.length === 0) return []
-  return db
-    .selectFrom('customers')
-    .select(JSON_COLUMNS)
-    .$if(storeCredit, (qb) => qb.select('store_credit_amounts'))
-    .where('store_id', '=', storeId)
-    .where('id', 'in', possible)
-    .execute()
-}
-
-/** The filtered list's ids (and sort column): what an index holds, so a deep page's skipped rows are never read whole. */
-export function filteredKeys(db: Kysely<Database>, storeId: number, query: Record<string, unknown>, sortColumn: CustomerSortColumn | undefined, plan: ListPlan = {}) {
-  return matching(db, storeId, query, plan)
-    .select('id')
-    .$if(sortColumn !== undefined, (qb) => qb.select(sortColumn!))
 }
 
 export type CustomerSortColumn = (typeof CUSTOMER_SORTS)[keyof typeof CUSTOMER_SORTS]
 
 export function countFiltered(db: Kysely<Database>, storeId: number, query: Record<string, unknown>) {
-  return counted(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n'))
+  return matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n'))
 }
 
 /** The list total: the store's counter when nothing narrows the list, else a count kept until the next customer write. */
 export async function countCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
   if (!hasFilters(CUSTOMER_FILTERS, query)) return readCounter(db, storeId, 'customers.count')
-  return countSinceLastWrite(db, storeId, 'customers.writes', filterKey(CUSTOMER_FILTERS, query), () => counted(db, storeId, query))
+  return countSinceLastWrite(db, storeId, 'customers.writes', filterKey(CUSTOMER_FILTERS, query), () => matching(db, storeId, query))
 }
 
 export async function findCustomers(db: Kysely<Database>, storeId: number, ids: readonly number[]): Promise<CustomerRow[]> {

@@ -43,19 +43,13 @@ function customerEvent(scope: 'store/customer/created' | 'store/customer/updated
 /** POST and PUT responses always carry store credit (observed), GETs only when asked. */
 const WRITE_RESPONSE = new Set(['storecredit'] as const)
 
-/** How a page's rows are read: the filtered customers with the row's columns, and the same columns for given ids. */
-interface CustomerRows<Row> {
-  list: (sortColumn: q.CustomerSortColumn | undefined, plan: q.ListPlan) => SelectQueryBuilder<any, any, Row>
-  byIds: (ids: number[]) => Promise<Row[]>
-}
-
-/** The page of `query`, its rows read as `rows` says. */
+/** The page of `query` with the columns `select` adds to the filtered customers. */
 async function customerPage<Row extends { id: number }>(
   db: Kysely<Database>,
   storeId: number,
   query: ListCustomersQuery,
   url: string,
-  rows: CustomerRows<Row>,
+  select: (sortColumn: q.CustomerSortColumn | undefined, plan: q.ListPlan) => SelectQueryBuilder<any, any, Row>,
 ): Promise<Page<Row>> {
   const [field, direction] = (query.sort?.split(':') ?? []) as [keyof typeof CUSTOMER_SORTS | undefined, 'asc' | 'desc']
   const column = field ? CUSTOMER_SORTS[field] : undefined
@@ -70,22 +64,16 @@ async function customerPage<Row extends { id: number }>(
     plan = planned.plan
     total = async () => planned.total
   }
-  const paging = { idColumn: 'id', order: field ? { column: column!, field, direction } : undefined, request, total, cursors: true }
-  if (request.cursor || request.page === 1) return fetchPage({ ...paging, query: rows.list(column, plan) })
-  // An OFFSET reads every row it skips. Those are read from a narrow index (the id and the sort
-  // column), and only the page's own rows in full ("late row lookup"): page 1,000 of 50 read
-  // 49,950 whole rows to throw them away.
-  const keys = await fetchPage({ ...paging, query: q.filteredKeys(db, storeId, query, column, plan) })
-  return { rows: inOrderOf(keys.rows, await rows.byIds(keys.rows.map((key) => key.id))), meta: keys.meta }
-}
-
-/**
- * The rows in the order of `keys`. A row deleted between the two reads is left out (the page a
- * moment later would not have it either).
- */
-function inOrderOf<Row extends { id: number }>(keys: readonly { id: number }[], rows: readonly Row[]): Row[] {
-  const byId = new Map(rows.map((row) => [row.id, row]))
-  return keys.flatMap((key) => byId.get(key.id) ?? [])
+  const idOrder = q.idOrderOf(db, query)
+  return fetchPage({
+    query: select(column, plan),
+    idColumn: 'id',
+    ...(idOrder ? { idOrder } : {}),
+    order: field ? { column: column!, field, direction } : undefined,
+    request,
+    total,
+    cursors: true,
+  })
 }
 
 /**
@@ -98,10 +86,7 @@ export async function listCustomers(
   query: ListCustomersQuery,
   url: string,
 ): Promise<{ data: Customer[]; meta: CollectionMeta }> {
-  const page = await customerPage(db, storeId, query, url, {
-    list: (_, plan) => q.filteredCustomers(db, storeId, query, plan),
-    byIds: (ids) => q.findCustomers(db, storeId, ids),
-  })
+  const page = await customerPage(db, storeId, query, url, (_, plan) => q.filteredCustomers(db, storeId, query, plan))
   const include = new Set(query.include ?? [])
   const included = await loadIncludes(db, storeId, page.rows.map((row) => row.id), include)
   return { data: page.rows.map((row) => toCustomer(row, include, included)), meta: page.meta }
@@ -111,10 +96,7 @@ export async function listCustomers(
 export async function listCustomersJson(db: Kysely<Database>, storeId: number, query: ListCustomersQuery, url: string): Promise<string> {
   const include = new Set(query.include ?? [])
   const storeCredit = include.has('storecredit')
-  const page = await customerPage(db, storeId, query, url, {
-    list: (column, plan) => q.filteredCustomerJson(db, storeId, query, column, plan, storeCredit),
-    byIds: (ids) => q.customerJsonOf(db, storeId, ids, storeCredit),
-  })
+  const page = await customerPage(db, storeId, query, url, (column, plan) => q.filteredCustomerJson(db, storeId, query, column, plan, storeCredit))
   const [heads, included] = await Promise.all([
     storedHeads(db, storeId, page.rows),
     loadIncludes(db, storeId, page.rows.map((row) => row.id), include),
