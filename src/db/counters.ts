@@ -110,24 +110,31 @@ async function upsert(db: Kysely<Database>, storeId: number, name: CounterName, 
 const SLOTS = 16
 
 /**
- * Adds to a spread counter, on PostgreSQL in a slot no other transaction holds: the lowest free
- * one (this transaction's own included), else, when every slot there is is held, a random one of
- * SLOTS (made when missing, so slots grow with the writers in flight). The sum of the slots then
- * moves with each commit as one row did: a write version (+1 per write) still never comes back to
- * a value it had. SQLite has one writer at a time and keeps one slot.
+ * Adds to a spread counter, on PostgreSQL in a slot no other transaction holds: the first whose
+ * advisory lock (store, counter + slot) this transaction can take without waiting, held to commit
+ * (its own ones included), so two writers never wait for one row, even a row the other made and
+ * has not committed (which `skip locked` would not see). When every slot is held, a random one,
+ * waiting for it. The sum of the slots then moves with each commit as one row did: a write
+ * version (+1 per write) still never comes back to a value it had. SQLite has one writer at a
+ * time and keeps one slot.
  */
-export async function addToSpreadCounter(trx: Transaction<Database>, storeId: number, name: CounterName, delta: number): Promise<void> {
+export async function addToSpreadCounter(trx: Transaction<Database>, storeId: number, name: SpreadCounter, delta: number): Promise<void> {
   if (!isPostgres(trx)) {
     await upsert(trx, storeId, name, delta)
     return
   }
-  await sql`with free as (
-      select slot from store_counters where store_id = ${storeId} and name = ${name} order by slot limit 1 for update skip locked
-    )
-    insert into store_counters (store_id, name, slot, value)
-    values (${storeId}, ${name}, coalesce((select slot from free), ${randomInt(SLOTS)}), ${delta})
+  const base = SLOTS * SPREAD_COUNTERS.indexOf(name)
+  await sql`insert into store_counters (store_id, name, slot, value)
+    values (${storeId}, ${name}, coalesce(
+      (select s from generate_series(0, ${SLOTS - 1}) as s where pg_try_advisory_xact_lock(${SLOT_LOCKS}::int4, ${storeId}::int4 * ${SLOTS * SPREAD_COUNTERS.length}::int4 + ${base}::int4 + s) limit 1),
+      ${randomInt(SLOTS)}::int4), ${delta})
     on conflict (store_id, name, slot) do update set value = store_counters.value + excluded.value`.execute(trx)
 }
+
+// The counters spread over slots, each numbering its slots' advisory locks apart (in a key space of their own, SLOT_LOCKS).
+const SPREAD_COUNTERS = ['customers.count', 'customers.writes'] as const satisfies readonly CounterName[]
+type SpreadCounter = (typeof SPREAD_COUNTERS)[number]
+const SLOT_LOCKS = -0x5107
 
 // A list total reads a counter on every request: the sum of its slots.
 const counterValue = precompiled((db, storeId: number, name: CounterName) =>
