@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EVENT_SCOPES } from '../src/db/outbox.js'
 import { ALL_SCOPES } from '../src/core/scopes.js'
+import { EventTail } from '../src/cli/event-tail.js'
 import { createAccount, createStore } from '../src/stores/service.js'
 import { BACKENDS, type Backend } from './helpers/backends.js'
 import { start, useProcessDatabase } from './helpers/process.js'
@@ -41,6 +42,35 @@ describe.each(BACKENDS)('%s: clientele webhooks trigger', (backend: Backend) => 
 
     expect(await clientele('webhooks', 'trigger', 'store/order/created', '--store', 'shop-b')).toMatchObject({ code: 2 })
     expect(await clientele('webhooks', 'trigger', 'store/customer/created', '--store', 'nope')).toMatchObject({ code: 2 })
+  })
+
+  it('webhooks tail prints an event that commits after one with a higher id, once each, and nothing that was there before it', async () => {
+    const db = await database.open()
+    await createStore(db, 'shop-d')
+    const storeId = (await db.selectFrom('stores').select('id').where('hash', '=', 'shop-d').executeTakeFirstOrThrow()).id
+    // Ids given as a writer would have taken them: the order of commits is the test's.
+    const commit = (id: number) =>
+      db.insertInto('webhook_events').values({
+        id, store_id: storeId, scope: 'store/customer/created', data: `{"type":"customer","id":${id}}`, hash: String(id).padStart(40, '0'), created_at: 0, dispatched: 1,
+      }).execute()
+    const ids = async (now: number) => (await tail.next(now)).map((event) => event.id)
+    await commit(10)
+    // A tail whose writers take at most 1,000 ms from taking an id to committing; times are the test's.
+    const tail = await EventTail.start(db, storeId, 1_000, 0)
+    await commit(30)
+    expect(await ids(100)).toEqual([30])
+    // A writer that took 20 before 30 was taken commits after it: printed then, once.
+    await commit(20)
+    expect(await ids(200)).toEqual([20])
+    expect(await ids(300)).toEqual([])
+    await commit(25)
+    await commit(40)
+    expect(await ids(400)).toEqual([25, 40])
+    // 1,000 ms on, what was at or below the highest id seen then (40) is not read again.
+    expect(await ids(1_500)).toEqual([])
+    await commit(35)
+    await commit(50)
+    expect(await ids(1_600)).toEqual([50])
   })
 
   it('webhooks tail prints each new event as it is recorded, and delivery outcomes, until stopped', async () => {

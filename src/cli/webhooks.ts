@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Command } from 'commander'
 import { EVENT_SCOPES, type EventScope } from '../db/outbox.js'
 import { StoreAdminError, storeIdOf } from '../stores/lookup.js'
+import { EventTail } from './event-tail.js'
 import { print, withDatabase, type Db } from './shared.js'
 
 // `clientele webhooks trigger` makes a realistic change whose event goes out through the normal
 // path, as the Stripe CLI's `trigger` does (webhook-triggers.ts); `webhooks tail` prints a store's
-// events and delivery outcomes as they happen.
+// events and delivery outcomes as they happen (event-tail.ts).
 
 async function lastEventId(db: Db, storeId: number): Promise<number> {
   const row = await db.selectFrom('webhook_events').select((eb) => eb.fn.max('id').as('last')).where('store_id', '=', storeId).executeTakeFirst()
@@ -51,17 +52,14 @@ export function registerWebhookCommands(program: Command): void {
     .action((options: { store: string; interval: number }) =>
       withDatabase(async (db) => {
         const storeId = await storeIdOf(db, options.store)
-        let lastEvent = await lastEventId(db, storeId)
+        const events = await EventTail.start(db, storeId)
         const seen = new Map<number, string>()
         const since = Date.now()
         let stop = false
         process.once('SIGINT', () => (stop = true))
         process.once('SIGTERM', () => (stop = true))
         while (!stop) {
-          for (const event of await eventsAfter(db, storeId, lastEvent)) {
-            print(`${colour(36, 'event')}    ${event.scope}  ${event.hash}  ${event.data}`)
-            lastEvent = event.id
-          }
+          for (const event of await events.next()) print(`${colour(36, 'event')}    ${event.scope}  ${event.hash}  ${event.data}`)
           const deliveries = await db
             .selectFrom('webhook_deliveries')
             .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.hook_id')
