@@ -126,12 +126,13 @@ export async function addToSpreadCounter(trx: Transaction<Database>, storeId: nu
   const base = SLOTS * SPREAD_COUNTERS.indexOf(name)
   await sql`insert into store_counters (store_id, name, slot, value)
     values (${storeId}, ${name}, coalesce(
-      (select s from generate_series(0, ${SLOTS - 1}) as s where pg_try_advisory_xact_lock(${SLOT_LOCKS}::int4, ${storeId}::int4 * ${SLOTS * SPREAD_COUNTERS.length}::int4 + ${base}::int4 + s) limit 1),
+      (select s from generate_series(0, ${SLOTS - 1}) as s where pg_try_advisory_xact_lock(${SLOT_LOCKS}::int4, ((${storeId}::int8 * ${SLOTS * SPREAD_COUNTERS.length} + ${base} + s) % 2147483648)::int4) limit 1),
       ${randomInt(SLOTS)}::int4), ${delta})
     on conflict (store_id, name, slot) do update set value = store_counters.value + excluded.value`.execute(trx)
 }
 
-// The counters spread over slots, each numbering its slots' advisory locks apart (in a key space of their own, SLOT_LOCKS).
+// The counters spread over slots, each numbering its slots' advisory locks apart (in a key space of their own, SLOT_LOCKS;
+// reduced to 31 bits, so a store id of any size gives a key: at worst two stores' slots share a lock and wait for each other).
 const SPREAD_COUNTERS = ['customers.count', 'customers.writes'] as const satisfies readonly CounterName[]
 type SpreadCounter = (typeof SPREAD_COUNTERS)[number]
 const SLOT_LOCKS = -0x5107
