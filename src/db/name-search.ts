@@ -26,15 +26,19 @@ const hasTrigram = (text: string) => [...text].length >= 3
 /** An FTS5 phrase that holds `text` as written: quoted, its quotes doubled. */
 const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`
 
+/** Whether the trigram lookup serves `name:like` with these texts: on SQLite, each of 3 characters or more. */
+export function nameLookupServes(db: Kysely<any>, texts: unknown): texts is unknown[] {
+  return !isPostgres(db) && Array.isArray(texts) && texts.length > 0 && texts.every((text) => hasTrigram(String(text).toLowerCase()))
+}
+
 /**
  * The ids (`customer_id`) of the store's customers the trigram index finds for any of the texts,
  * once each, in the order of `fts_rowid` (the index's rowid: store << 32 + id, so id order too);
  * undefined when it cannot help (PostgreSQL, or a text too short).
  */
 export function nameLikeMatches(db: Kysely<any>, storeId: number, texts: unknown): RawBuilder<{ fts_rowid: number; customer_id: number }> | undefined {
-  if (isPostgres(db) || !Array.isArray(texts) || texts.length === 0) return undefined
+  if (!nameLookupServes(db, texts)) return undefined
   const patterns = texts.map((text) => String(text).toLowerCase())
-  if (!patterns.every(hasTrigram)) return undefined
   // Any of the texts: one query, the phrases joined by OR.
   const match = patterns.map(phrase).join(' OR ')
   // `<< 32` makes an integer of the bound store id (better-sqlite3 binds a number as a real).

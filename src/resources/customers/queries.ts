@@ -5,7 +5,7 @@ import type { CustomerTable, Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
 import { applyFilters, filterKey, hasDateFilter, hasFilters } from '../../core/filters.js'
 import { countSinceLastWrite, keptSinceLastWrite } from '../../db/cached-counts.js'
-import { nameLikeMatches } from '../../db/name-search.js'
+import { nameLikeMatches, nameLookupServes } from '../../db/name-search.js'
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS } from './schemas.js'
 import { possibleIds } from '../../db/ids.js'
 
@@ -58,7 +58,7 @@ const NAME_LOOKUP_ORDER = 'name_matches.fts_rowid'
 
 /** The expression a page in id order is ordered by, when not `id` (pagination's `idOrder`). */
 export function idOrderOf(db: Kysely<Database>, query: Record<string, unknown>): string | undefined {
-  return nameLikeMatches(db, 0, query['name:like']) ? NAME_LOOKUP_ORDER : undefined
+  return nameLookupServes(db, query['name:like']) ? NAME_LOOKUP_ORDER : undefined
 }
 
 /** Whether datePagePlan chooses how this list's pages are found: a date filter, and no name:like (whose lookup hands the page its ids). */
