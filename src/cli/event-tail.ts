@@ -10,6 +10,12 @@ import type { Db } from './shared.js'
 /** Longer than any write transaction takes, from inserting its events to committing. */
 export const LATE_EVENT_MS = 60_000
 
+/** The highest event id the store has so far (0 for none). */
+export async function lastEventId(db: Db, storeId: number): Promise<number> {
+  const row = await db.selectFrom('webhook_events').select((eb) => eb.fn.max('id').as('last')).where('store_id', '=', storeId).executeTakeFirst()
+  return Number(row?.last ?? 0)
+}
+
 export interface TailedEvent {
   id: number
   scope: string
@@ -35,8 +41,7 @@ export class EventTail {
    * at this very moment, below the highest id, is taken for one of them.)
    */
   static async start(db: Db, storeId: number, lateMs = LATE_EVENT_MS, now = Date.now()): Promise<EventTail> {
-    const row = await db.selectFrom('webhook_events').select((eb) => eb.fn.max('id').as('last')).where('store_id', '=', storeId).executeTakeFirst()
-    const last = Number(row?.last ?? 0)
+    const last = await lastEventId(db, storeId)
     const tail = new EventTail(db, storeId, last, lateMs)
     tail.marks.push({ at: now, last })
     return tail

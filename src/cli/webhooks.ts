@@ -2,17 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Command } from 'commander'
 import { EVENT_SCOPES, type EventScope } from '../db/outbox.js'
 import { StoreAdminError, storeIdOf } from '../stores/lookup.js'
-import { EventTail } from './event-tail.js'
+import { EventTail, lastEventId } from './event-tail.js'
 import { print, withDatabase, type Db } from './shared.js'
 
 // `clientele webhooks trigger` makes a realistic change whose event goes out through the normal
 // path, as the Stripe CLI's `trigger` does (webhook-triggers.ts); `webhooks tail` prints a store's
 // events and delivery outcomes as they happen (event-tail.ts).
-
-async function lastEventId(db: Db, storeId: number): Promise<number> {
-  const row = await db.selectFrom('webhook_events').select((eb) => eb.fn.max('id').as('last')).where('store_id', '=', storeId).executeTakeFirst()
-  return Number(row?.last ?? 0)
-}
 
 async function eventsAfter(db: Db, storeId: number, after: number) {
   return db.selectFrom('webhook_events').select(['id', 'scope', 'data', 'hash']).where('store_id', '=', storeId).where('id', '>', after).orderBy('id').execute()
