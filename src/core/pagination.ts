@@ -157,6 +157,35 @@ export interface PageOptions<Row> {
   total: () => Promise<number>
   /** offer cursor paging (lists that have it in the latest spec) */
   cursors: boolean
+  /**
+   * where this list's offset pages start while it is unchanged (PageAnchors): a list that gives
+   * them reads a page past the first as a keyset seek once its start is known
+   */
+  anchors?: () => Promise<PageAnchors>
+}
+
+// Offset pages read every row they skip: page 1,000 of 50 walks 49,950 index entries. A page's
+// start is known once a page next to it has been read, and stays right until the list changes: so
+// a list that gives PageAnchors, a Map the caller keeps per write version of what the list holds
+// (db/cached-counts.ts keptSinceLastWrite, as its total), has each offset page record where it
+// and the page after it start, and reads a page whose start is recorded as the rows after that
+// position, like a cursor. A client walking the pages in turn, or asking again for a deep page,
+// then reads only the rows it is served; the first read of a page no neighbour has been read of
+// still skips. Any write of the list moves its version, and the next request gets a new, empty Map.
+
+/** For an offset, the position (as a cursor holds it) of the row just before it. */
+export type PageAnchors = Map<number, Record<string, unknown>>
+
+/** starts recorded per list and version; the oldest recorded goes first */
+const MAX_ANCHORS = 64
+
+function recordAnchor(anchors: PageAnchors, offset: number, row: Record<string, unknown>, order: Order): void {
+  const position = positionOf(row, order)
+  // a null sort value has no place in a keyset comparison (nor in a cursor)
+  if (!Object.values(position).every((v) => typeof v === 'string' || typeof v === 'number')) return
+  anchors.delete(offset)
+  anchors.set(offset, position)
+  if (anchors.size > MAX_ANCHORS) anchors.delete(anchors.keys().next().value!)
 }
 
 export interface Page<Row> {
@@ -181,12 +210,27 @@ function positionOf(row: Record<string, unknown>, order: Order): Record<string, 
   return order.field === 'id' ? { id: row.id } : { id: row.id, [order.field]: row[order.field] }
 }
 
+/** The `limit` rows from `offset` on: sought from a recorded start when there is one, recording the starts it learns. */
+async function offsetRows<Row extends { id: number }>(options: PageOptions<Row>, order: Order, offset: number, limit: number): Promise<Row[]> {
+  const anchors = offset > 0 && options.anchors ? await options.anchors() : undefined
+  if (!anchors) return ordered(options.query, order, options, false).limit(limit).offset(offset).execute()
+  const anchor = anchors.get(offset)
+  let rows: Row[]
+  if (anchor) {
+    rows = await ordered(options.query.where(keyset(order, options.idColumn, anchor, false)), order, options, false).limit(limit).execute()
+  } else {
+    // one row more, the one before the page: where this page starts
+    const fetched = await ordered(options.query, order, options, false).limit(limit + 1).offset(offset - 1).execute()
+    if (fetched.length > 0) recordAnchor(anchors, offset, fetched[0]! as Record<string, unknown>, order)
+    rows = fetched.slice(1)
+  }
+  if (rows.length === limit) recordAnchor(anchors, offset + limit, rows[limit - 1]! as Record<string, unknown>, order)
+  return rows
+}
+
 async function offsetPage<Row extends { id: number }>(options: PageOptions<Row>, order: Order): Promise<Page<Row>> {
   const { limit, page, carried } = options.request
-  const [total, rows] = await Promise.all([
-    options.total(),
-    ordered(options.query, order, options, false).limit(limit).offset((page - 1) * limit).execute(),
-  ])
+  const [total, rows] = await Promise.all([options.total(), offsetRows(options, order, (page - 1) * limit, limit)])
   const totalPages = Math.max(1, Math.ceil(total / limit))
   const link = (n: number) => `?${carried}page=${n}&limit=${limit}`
   const links: Static<typeof Links> = {}

@@ -4,6 +4,7 @@ import { withNextIds } from '../../db/numbering.js'
 import type { CustomerTable, Database } from '../../db/schema.js'
 import { sortedById } from '../../db/rows.js'
 import { applyFilters, filterKey, hasDateFilter, hasFilters } from '../../core/filters.js'
+import type { PageAnchors } from '../../core/pagination.js'
 import { countSinceLastWrite, keptSinceLastWrite } from '../../db/cached-counts.js'
 import { nameLikeMatches, nameLookupServes } from '../../db/name-search.js'
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS } from './schemas.js'
@@ -123,6 +124,11 @@ export function countFiltered(db: Kysely<Database>, storeId: number, query: Reco
 }
 
 /** The list total: the store's counter when nothing narrows the list, else a count kept until the next customer write. */
+/** Where the offset pages of this list (its filters and sort) start, until the next customer write (core/pagination.ts). */
+export function pageAnchors(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<PageAnchors> {
+  return keptSinceLastWrite(db, storeId, 'customers.writes', `anchors ${String(query.sort ?? 'id')} ${filterKey(CUSTOMER_FILTERS, query)}`, async () => new Map())
+}
+
 export async function countCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
   if (!hasFilters(CUSTOMER_FILTERS, query)) return readCounter(db, storeId, 'customers.count')
   return countSinceLastWrite(db, storeId, 'customers.writes', filterKey(CUSTOMER_FILTERS, query), () => matching(db, storeId, query))

@@ -73,6 +73,8 @@ async function customerPage<Row extends { id: number }>(
     request,
     total,
     cursors: true,
+    // a date plan or a lookup's order chooses how the page is read: a recorded start is not for them
+    ...(Object.keys(plan).length === 0 && !idOrder ? { anchors: () => q.pageAnchors(db, storeId, query) } : {}),
   })
 }
 
