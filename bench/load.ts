@@ -25,6 +25,11 @@ export function nextBody(body: BodySpec): string {
   }
 }
 
+/** Runs unrecorded load for `seconds`. */
+export async function warmUp(tool: Tool, spec: LoadSpec, connections: number, seconds: number): Promise<void> {
+  await (tool === 'wrk' ? runWrk : runAutocannon)(spec, connections, seconds)
+}
+
 /** Runs unrecorded load for `warmup` seconds, then records `duration` seconds of it. */
 export async function measure(
   tool: Tool,
