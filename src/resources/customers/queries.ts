@@ -123,12 +123,12 @@ export function countFiltered(db: Kysely<Database>, storeId: number, query: Reco
   return matching(db, storeId, query).select((eb) => eb.fn.countAll<number>().as('n'))
 }
 
-/** The list total: the store's counter when nothing narrows the list, else a count kept until the next customer write. */
 /** Where the offset pages of this list (its filters and sort) start, until the next customer write (core/pagination.ts). */
 export function pageAnchors(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<PageAnchors> {
   return keptSinceLastWrite(db, storeId, 'customers.writes', `anchors ${String(query.sort ?? 'id')} ${filterKey(CUSTOMER_FILTERS, query)}`, async () => new Map())
 }
 
+/** The list total: the store's counter when nothing narrows the list, else a count kept until the next customer write. */
 export async function countCustomers(db: Kysely<Database>, storeId: number, query: Record<string, unknown>): Promise<number> {
   if (!hasFilters(CUSTOMER_FILTERS, query)) return readCounter(db, storeId, 'customers.count')
   return countSinceLastWrite(db, storeId, 'customers.writes', filterKey(CUSTOMER_FILTERS, query), () => matching(db, storeId, query))
