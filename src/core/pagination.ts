@@ -176,8 +176,8 @@ export interface PageOptions<Row> {
 /** For an offset, the position (as a cursor holds it) of the row just before it. */
 export type PageAnchors = Map<number, Record<string, unknown>>
 
-/** starts recorded per list and version; the oldest recorded goes first */
-const MAX_ANCHORS = 64
+/** starts recorded per list and version (a walk needs the latest, a repeated page its own); the oldest recorded goes first */
+const MAX_ANCHORS = 16
 
 function recordAnchor(anchors: PageAnchors, offset: number, row: Record<string, unknown>, order: Order): void {
   const position = positionOf(row, order)
